@@ -1,0 +1,109 @@
+// Command dispatch, --help and --version, and the helpers every command shares.
+#include "cli/cli.h"
+
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/strbuf.h"
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+// Keep in step with docs/gpoc.1 and the usage text below.
+static const struct command commands[] = {
+	{ NULL, NULL, NULL },
+};
+
+static void usage(FILE *out)
+{
+	fputs("usage: gpoc [--version] [--help] COMMAND [ARGS]\n\ncommands:\n", out);
+	for (const struct command *c = commands; c->name; c++)
+		fprintf(out, "  %-14s %s\n", c->name, c->summary);
+	fputs("\nRun 'gpoc COMMAND --help' for a command's options; 'man gpoc' for the manual.\n"
+	      "Exit status: 0 success, 1 errors in the input, 2 usage or I/O errors.\n", out);
+}
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("gpoc: error: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static bool is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+const char *cli_datadir(void)
+{
+	static char *cached;
+	if (cached)
+		return cached;
+	const char *env = getenv("GPOC_DATADIR");
+	if (env && *env)
+		return cached = xstrdup(env);
+	// An installed binary finds ../share/gpoc beside its own bin/ directory.
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			struct strbuf sb = STRBUF_INIT;
+			strbuf_addf(&sb, "%s/../share/gpoc", exe);
+			struct strbuf tmpl = STRBUF_INIT;
+			strbuf_addf(&tmpl, "%s/templates", sb.buf);
+			bool ok = is_dir(tmpl.buf);
+			strbuf_release(&tmpl);
+			if (ok)
+				return cached = strbuf_detach(&sb, NULL);
+			strbuf_release(&sb);
+		}
+	}
+	if (is_dir(GPOC_INSTALL_DATADIR "/templates"))
+		return cached = xstrdup(GPOC_INSTALL_DATADIR);
+	return cached = xstrdup(GPOC_SOURCE_DATADIR);
+}
+
+int cli_main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	const char *cmd = argv[1];
+	if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
+		printf("gpoc %s\n", GPOC_VERSION);
+		return EXIT_OK;
+	}
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	for (const struct command *c = commands; c->name; c++)
+		if (!strcmp(c->name, cmd))
+			return c->run(argc - 1, argv + 1);
+	const char *names[ARRAY_SIZE(commands)];
+	size_t n = 0;
+	for (const struct command *c = commands; c->name; c++)
+		names[n++] = c->name;
+	const char *guess = closest_word(cmd, names, n);
+	if (guess)
+		cli_error("unknown command '%s'; did you mean '%s'?", cmd, guess);
+	else
+		cli_error("unknown command '%s'; run 'gpoc --help' for the list", cmd);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,30 @@
+#ifndef GPOC_CLI_CLI_H
+#define GPOC_CLI_CLI_H
+
+// The command-line front end. cli.c dispatches `gpoc COMMAND ...` to one cmd_*.c
+// per command. Exit status everywhere: 0 success, 1 input errors (diagnostics
+// printed), 2 usage or I/O errors.
+
+#include <stdio.h>
+
+enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
+
+int cli_main(int argc, char **argv);
+
+// Commands: argv[0] is the command name.
+int cmd_check(int argc, char **argv);
+int cmd_build(int argc, char **argv);
+int cmd_sddl(int argc, char **argv);
+int cmd_decode(int argc, char **argv);
+int cmd_capabilities(int argc, char **argv);
+int cmd_plan(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+
+// "gpoc: error: ..." on stderr, for usage and I/O problems (not input diagnostics).
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+// Directory holding templates/ and schemas/: $GPOC_DATADIR, else the installed
+// share/gpoc next to the executable, else the source tree this binary was built from.
+const char *cli_datadir(void);
+
+#endif
