@@ -1,0 +1,408 @@
+// Security identifiers and their SDDL aliases.
+//
+// A SID is a revision (always 1), a 48-bit identifier authority and up to 15
+// 32-bit sub-authorities ([MS-DTYP] 2.4.2). Its text form is
+// "S-1-<authority>-<sub>-<sub>...", the authority in decimal below 2^32 and as
+// "0x" + uppercase hex above, which is what Windows' ConvertSidToStringSid prints.
+//
+// The two-letter aliases of SDDL come in two kinds (DOMAIN.md §3):
+//
+//  - fixed ones, naming one SID on every machine (WD is S-1-1-0, BA is
+//    S-1-5-32-544);
+//  - domain-relative ones, a RID appended to the SID of a domain: the machine's
+//    domain (DA, DU, ...), the forest root domain (SA, EA, ...) or the machine's own
+//    account domain (LA, LG). struct sid_context says which domains are known; the
+//    forest and machine groups fall back to the domain SID when only that is given,
+//    as on a single-domain forest member where the user named just one domain.
+//
+// Printing is the inverse: an alias is printed only for a SID that the context
+// resolves to, so a foreign domain's "-512" stays numeric, exactly as Windows keeps
+// another domain's Domain Admins numeric.
+//
+// sid_parse is the strict reader for intents and command-line options. The SDDL
+// parser (sddl.c) has its own reader that copies Windows' leniency.
+#include "sd/sid.h"
+
+#include <string.h>
+
+#include "core/util.h"
+
+enum alias_domain { AD_FIXED, AD_DOMAIN, AD_FOREST, AD_MACHINE };
+
+struct alias {
+	char name[3];
+	enum alias_domain domain;
+	uint64_t authority;   // fixed aliases only
+	uint8_t sub_count;    // fixed aliases only
+	uint32_t sub[6];      // fixed aliases: the sub-authorities; domain ones: sub[0] = RID
+	const char *english;
+};
+
+#define FIXED1(n, auth, a, text) { n, AD_FIXED, auth, 1, { a }, text }
+#define FIXED2(n, auth, a, b, text) { n, AD_FIXED, auth, 2, { a, b }, text }
+#define BUILTIN(n, rid, text) FIXED2(n, 5, 32, rid, text)
+#define RELATIVE(n, dom, rid, text) { n, dom, 0, 0, { rid }, text }
+
+// The table order is the order Windows searches when printing; no SID appears twice.
+static const struct alias aliases[] = {
+	FIXED1("WD", 1, 0, "Everyone"),
+	FIXED1("CO", 3, 0, "Creator Owner"),
+	FIXED1("CG", 3, 1, "Creator Group"),
+	FIXED1("OW", 3, 4, "Owner Rights"),
+	FIXED1("NU", 5, 2, "Network"),
+	FIXED1("IU", 5, 4, "Interactive"),
+	FIXED1("SU", 5, 6, "Service"),
+	FIXED1("AN", 5, 7, "Anonymous Logon"),
+	FIXED1("ED", 5, 9, "Enterprise Domain Controllers"),
+	FIXED1("PS", 5, 10, "Principal Self"),
+	FIXED1("AU", 5, 11, "Authenticated Users"),
+	FIXED1("RC", 5, 12, "Restricted Code"),
+	FIXED1("SY", 5, 18, "Local System"),
+	FIXED1("LS", 5, 19, "Local Service"),
+	FIXED1("NS", 5, 20, "Network Service"),
+	FIXED1("WR", 5, 33, "Write Restricted Code"),
+	BUILTIN("BA", 544, "Administrators"),
+	BUILTIN("BU", 545, "Users"),
+	BUILTIN("BG", 546, "Guests"),
+	BUILTIN("PU", 547, "Power Users"),
+	BUILTIN("AO", 548, "Account Operators"),
+	BUILTIN("SO", 549, "Server Operators"),
+	BUILTIN("PO", 550, "Print Operators"),
+	BUILTIN("BO", 551, "Backup Operators"),
+	BUILTIN("RE", 552, "Replicator"),
+	BUILTIN("RU", 554, "Pre-Windows 2000 Compatible Access"),
+	BUILTIN("RD", 555, "Remote Desktop Users"),
+	BUILTIN("NO", 556, "Network Configuration Operators"),
+	BUILTIN("MU", 558, "Performance Monitor Users"),
+	BUILTIN("LU", 559, "Performance Log Users"),
+	BUILTIN("IS", 568, "IIS_IUSRS"),
+	BUILTIN("CY", 569, "Cryptographic Operators"),
+	BUILTIN("ER", 573, "Event Log Readers"),
+	BUILTIN("CD", 574, "Certificate Service DCOM Access"),
+	BUILTIN("RA", 575, "RDS Remote Access Servers"),
+	BUILTIN("ES", 576, "RDS Endpoint Servers"),
+	BUILTIN("MS", 577, "RDS Management Servers"),
+	BUILTIN("HA", 578, "Hyper-V Administrators"),
+	BUILTIN("AA", 579, "Access Control Assistance Operators"),
+	BUILTIN("RM", 580, "Remote Management Users"),
+	{ "UD", AD_FIXED, 5, 6, { 84, 0, 0, 0, 0, 0 }, "User Mode Drivers" },
+	FIXED2("AC", 15, 2, 1, "All Application Packages"),
+	FIXED1("LW", 16, 4096, "Low Mandatory Level"),
+	FIXED1("ME", 16, 8192, "Medium Mandatory Level"),
+	FIXED1("MP", 16, 8448, "Medium Plus Mandatory Level"),
+	FIXED1("HI", 16, 12288, "High Mandatory Level"),
+	FIXED1("SI", 16, 16384, "System Mandatory Level"),
+	FIXED1("AS", 18, 1, "Authentication Authority Asserted Identity"),
+	FIXED1("SS", 18, 2, "Service Asserted Identity"),
+	RELATIVE("DA", AD_DOMAIN, 512, "Domain Admins"),
+	RELATIVE("DU", AD_DOMAIN, 513, "Domain Users"),
+	RELATIVE("DG", AD_DOMAIN, 514, "Domain Guests"),
+	RELATIVE("DC", AD_DOMAIN, 515, "Domain Computers"),
+	RELATIVE("DD", AD_DOMAIN, 516, "Domain Controllers"),
+	RELATIVE("CA", AD_DOMAIN, 517, "Cert Publishers"),
+	RELATIVE("PA", AD_DOMAIN, 520, "Group Policy Creator Owners"),
+	RELATIVE("CN", AD_DOMAIN, 522, "Cloneable Domain Controllers"),
+	RELATIVE("AP", AD_DOMAIN, 525, "Protected Users"),
+	RELATIVE("KA", AD_DOMAIN, 526, "Key Admins"),
+	RELATIVE("RS", AD_DOMAIN, 553, "RAS and IAS Servers"),
+	RELATIVE("SA", AD_FOREST, 518, "Schema Admins"),
+	RELATIVE("EA", AD_FOREST, 519, "Enterprise Admins"),
+	RELATIVE("RO", AD_FOREST, 498, "Enterprise Read-only Domain Controllers"),
+	RELATIVE("EK", AD_FOREST, 527, "Enterprise Key Admins"),
+	RELATIVE("LA", AD_MACHINE, 500, "Administrator"),
+	RELATIVE("LG", AD_MACHINE, 501, "Guest"),
+};
+
+// Aliases that older SDDL documentation lists but Windows refuses to parse.
+static const char *const refused_aliases[] = { "BR", "IF", "LK" };
+
+// Well-known SIDs without an SDDL alias, for explanations only.
+struct named_sid {
+	uint64_t authority;
+	uint8_t sub_count;
+	uint32_t sub[2];
+	const char *english;
+};
+static const struct named_sid named_sids[] = {
+	{ 0, 1, { 0 }, "Nobody" },
+	{ 2, 1, { 0 }, "Local" },
+	{ 2, 1, { 1 }, "Console Logon" },
+	{ 5, 1, { 1 }, "Dialup" },
+	{ 5, 1, { 3 }, "Batch" },
+	{ 5, 1, { 13 }, "Terminal Server User" },
+	{ 5, 1, { 14 }, "Remote Interactive Logon" },
+	{ 5, 1, { 15 }, "This Organization" },
+	{ 5, 1, { 1000 }, "Other Organization" },
+	{ 5, 2, { 32, 557 }, "Incoming Forest Trust Builders" },
+	{ 5, 2, { 32, 560 }, "Windows Authorization Access Group" },
+	{ 5, 2, { 32, 561 }, "Terminal Server License Servers" },
+	{ 5, 2, { 32, 562 }, "Distributed COM Users" },
+	{ 5, 2, { 32, 583 }, "Device Owners" },
+	{ 5, 2, { 64, 10 }, "NTLM Authentication" },
+	{ 5, 1, { 113 }, "Local account" },
+	{ 5, 1, { 114 }, "Local account and member of Administrators group" },
+	{ 15, 2, { 2, 2 }, "All Restricted Application Packages" },
+};
+
+// Domain RIDs without an alias, named in explanations of SIDs of a known domain.
+struct named_rid {
+	enum alias_domain domain;
+	uint32_t rid;
+	const char *english;
+};
+static const struct named_rid named_rids[] = {
+	{ AD_DOMAIN, 502, "krbtgt" },
+	{ AD_DOMAIN, 521, "Read-only Domain Controllers" },
+	{ AD_DOMAIN, 571, "Allowed RODC Password Replication Group" },
+	{ AD_DOMAIN, 572, "Denied RODC Password Replication Group" },
+	{ AD_MACHINE, 503, "DefaultAccount" },
+	{ AD_MACHINE, 504, "WDAGUtilityAccount" },
+};
+
+static void sid_set(struct sid *out, uint64_t authority, uint8_t n, const uint32_t *sub)
+{
+	memset(out, 0, sizeof(*out));
+	out->revision = 1;
+	out->authority = authority;
+	out->sub_count = n;
+	memcpy(out->sub, sub, n * sizeof(*sub));
+}
+
+// The domain an alias group resolves against, or NULL if the context lacks it.
+static const struct sid *context_domain(const struct sid_context *ctx, enum alias_domain d)
+{
+	if (!ctx)
+		return NULL;
+	switch (d) {
+	case AD_DOMAIN:
+		return ctx->has_domain ? &ctx->domain : NULL;
+	case AD_FOREST:
+		if (ctx->has_forest)
+			return &ctx->forest;
+		return ctx->has_domain ? &ctx->domain : NULL;
+	case AD_MACHINE:
+		if (ctx->has_machine)
+			return &ctx->machine;
+		return ctx->has_domain ? &ctx->domain : NULL;
+	case AD_FIXED:
+		break;
+	}
+	return NULL;
+}
+
+// Parses an unsigned number: "0x" hex or decimal. Returns false on no digits or
+// on a value above `max`.
+static bool parse_number(const char **pp, const char *end, uint64_t max, uint64_t *out)
+{
+	const char *p = *pp;
+	unsigned base = 10;
+	if (end - p > 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		base = 16;
+		p += 2;
+	}
+	uint64_t v = 0;
+	const char *start = p;
+	for (; p < end; p++) {
+		unsigned d;
+		if (ascii_isdigit(*p))
+			d = (unsigned)(*p - '0');
+		else if (base == 16 && ascii_isxdigit(*p))
+			d = (unsigned)(ascii_tolower(*p) - 'a' + 10);
+		else
+			break;
+		if (v > (max - d) / base)
+			return false;
+		v = v * base + d;
+	}
+	if (p == start)
+		return false;
+	*pp = p;
+	*out = v;
+	return true;
+}
+
+bool sid_parse(const char *s, size_t len, struct sid *out, const char **err)
+{
+	const char *p = s, *end = s + len;
+	static const char syntax[] = "expected a SID such as 'S-1-5-32-544': 'S-1-', an "
+				     "authority, then up to 15 sub-authorities";
+	if (len < 4 || (p[0] != 'S' && p[0] != 's') || p[1] != '-' || p[2] != '1' || p[3] != '-') {
+		*err = syntax;
+		return false;
+	}
+	p += 4;
+	uint64_t authority;
+	if (!parse_number(&p, end, SID_MAX_AUTHORITY, &authority)) {
+		*err = (p < end && ascii_isdigit(*p)) ?
+			"authority of SID too large; it must be below 2^48" : syntax;
+		return false;
+	}
+	struct sid sid;
+	sid_set(&sid, authority, 0, NULL);
+	while (p < end) {
+		if (*p != '-') {
+			*err = syntax;
+			return false;
+		}
+		p++;
+		if (sid.sub_count == SID_MAX_SUB_AUTHORITIES) {
+			*err = "too many sub-authorities in SID; at most 15 are allowed";
+			return false;
+		}
+		uint64_t v;
+		if (!parse_number(&p, end, UINT32_MAX, &v)) {
+			*err = (p < end && ascii_isdigit(*p)) ?
+				"sub-authority of SID too large; each must be below 2^32" : syntax;
+			return false;
+		}
+		sid.sub[sid.sub_count++] = (uint32_t)v;
+	}
+	*out = sid;
+	return true;
+}
+
+void sid_format(const struct sid *sid, struct strbuf *out)
+{
+	if (sid->authority >> 32)
+		strbuf_addf(out, "S-%u-0x%llX", (unsigned)sid->revision,
+			    (unsigned long long)sid->authority);
+	else
+		strbuf_addf(out, "S-%u-%llu", (unsigned)sid->revision,
+			    (unsigned long long)sid->authority);
+	for (unsigned i = 0; i < sid->sub_count; i++)
+		strbuf_addf(out, "-%lu", (unsigned long)sid->sub[i]);
+}
+
+bool sid_equal(const struct sid *a, const struct sid *b)
+{
+	return sid_compare(a, b) == 0;
+}
+
+int sid_compare(const struct sid *a, const struct sid *b)
+{
+	if (a->revision != b->revision)
+		return a->revision < b->revision ? -1 : 1;
+	if (a->authority != b->authority)
+		return a->authority < b->authority ? -1 : 1;
+	unsigned n = a->sub_count < b->sub_count ? a->sub_count : b->sub_count;
+	for (unsigned i = 0; i < n; i++)
+		if (a->sub[i] != b->sub[i])
+			return a->sub[i] < b->sub[i] ? -1 : 1;
+	if (a->sub_count != b->sub_count)
+		return a->sub_count < b->sub_count ? -1 : 1;
+	return 0;
+}
+
+bool sid_in_domain(const struct sid *sid, const struct sid *domain, uint32_t *rid)
+{
+	if (sid->revision != domain->revision || sid->authority != domain->authority ||
+	    sid->sub_count != domain->sub_count + 1)
+		return false;
+	for (unsigned i = 0; i < domain->sub_count; i++)
+		if (sid->sub[i] != domain->sub[i])
+			return false;
+	if (rid)
+		*rid = sid->sub[domain->sub_count];
+	return true;
+}
+
+size_t sid_binary_size(const struct sid *sid)
+{
+	return 8 + 4 * (size_t)sid->sub_count;
+}
+
+void sid_encode(const struct sid *sid, struct strbuf *out)
+{
+	uint8_t b[8 + 4 * SID_MAX_SUB_AUTHORITIES];
+	b[0] = sid->revision;
+	b[1] = sid->sub_count;
+	// The authority is the one big-endian field of the whole format.
+	for (int i = 0; i < 6; i++)
+		b[2 + i] = (uint8_t)(sid->authority >> (8 * (5 - i)));
+	for (unsigned i = 0; i < sid->sub_count; i++)
+		put_le32(b + 8 + 4 * i, sid->sub[i]);
+	strbuf_add(out, b, sid_binary_size(sid));
+}
+
+static bool is_refused_alias(const char *alias)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(refused_aliases); i++)
+		if (!ascii_strcasecmp(alias, refused_aliases[i]))
+			return true;
+	return false;
+}
+
+enum alias_result sid_from_alias(const char *alias, const struct sid_context *ctx, struct sid *out)
+{
+	if (strlen(alias) != 2)
+		return ALIAS_UNKNOWN;
+	if (is_refused_alias(alias))
+		return ALIAS_REFUSED;
+	for (size_t i = 0; i < ARRAY_SIZE(aliases); i++) {
+		const struct alias *a = &aliases[i];
+		if (ascii_strcasecmp(alias, a->name))
+			continue;
+		if (a->domain == AD_FIXED) {
+			sid_set(out, a->authority, a->sub_count, a->sub);
+			return ALIAS_OK;
+		}
+		const struct sid *dom = context_domain(ctx, a->domain);
+		if (!dom)
+			return a->domain == AD_DOMAIN ? ALIAS_NEEDS_DOMAIN :
+			       a->domain == AD_FOREST ? ALIAS_NEEDS_FOREST : ALIAS_NEEDS_MACHINE;
+		if (dom->sub_count >= SID_MAX_SUB_AUTHORITIES)
+			return ALIAS_NEEDS_DOMAIN; // a full domain SID leaves no room for a RID
+		*out = *dom;
+		out->sub[out->sub_count++] = a->sub[0];
+		return ALIAS_OK;
+	}
+	return ALIAS_UNKNOWN;
+}
+
+static bool alias_matches(const struct alias *a, const struct sid *sid, const struct sid_context *ctx)
+{
+	if (a->domain == AD_FIXED) {
+		if (sid->revision != 1 || sid->authority != a->authority ||
+		    sid->sub_count != a->sub_count)
+			return false;
+		return !memcmp(sid->sub, a->sub, a->sub_count * sizeof(a->sub[0]));
+	}
+	const struct sid *dom = context_domain(ctx, a->domain);
+	uint32_t rid;
+	return dom && sid_in_domain(sid, dom, &rid) && rid == a->sub[0];
+}
+
+static const struct alias *find_alias(const struct sid *sid, const struct sid_context *ctx)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(aliases); i++)
+		if (alias_matches(&aliases[i], sid, ctx))
+			return &aliases[i];
+	return NULL;
+}
+
+const char *sid_to_alias(const struct sid *sid, const struct sid_context *ctx)
+{
+	const struct alias *a = find_alias(sid, ctx);
+	return a ? a->name : NULL;
+}
+
+const char *sid_wellknown_name(const struct sid *sid, const struct sid_context *ctx)
+{
+	const struct alias *a = find_alias(sid, ctx);
+	if (a)
+		return a->english;
+	for (size_t i = 0; i < ARRAY_SIZE(named_sids); i++) {
+		const struct named_sid *n = &named_sids[i];
+		if (sid->revision == 1 && sid->authority == n->authority &&
+		    sid->sub_count == n->sub_count &&
+		    !memcmp(sid->sub, n->sub, n->sub_count * sizeof(n->sub[0])))
+			return n->english;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(named_rids); i++) {
+		const struct sid *dom = context_domain(ctx, named_rids[i].domain);
+		uint32_t rid;
+		if (dom && sid_in_domain(sid, dom, &rid) && rid == named_rids[i].rid)
+			return named_rids[i].english;
+	}
+	return NULL;
+}
