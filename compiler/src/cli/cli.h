@@ -5,7 +5,10 @@
 // per command. Exit status everywhere: 0 success, 1 input errors (diagnostics
 // printed), 2 usage or I/O errors.
 
+#include <stdbool.h>
 #include <stdio.h>
+
+#include "core/diag.h"
 
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
 
@@ -22,6 +25,14 @@ int cmd_import(int argc, char **argv);
 
 // "gpoc: error: ..." on stderr, for usage and I/O problems (not input diagnostics).
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+enum diag_format { DIAG_FORMAT_GCC, DIAG_FORMAT_JSON, DIAG_FORMAT_SARIF };
+// Parses "gcc", "json" or "sarif" (for --diagnostics=); prints a usage error if neither.
+bool cli_parse_diag_format(const char *s, enum diag_format *out);
+void cli_print_diagnostics(const struct diag *d, enum diag_format fmt);
+// Parses "netsh,reg" or "all" into TARGET_* bits; prints a usage error naming the
+// accepted targets on failure.
+bool cli_parse_targets(const char *list, unsigned *out);
 
 // Directory holding templates/ and schemas/: $GPOC_DATADIR, else the installed
 // share/gpoc next to the executable, else the source tree this binary was built from.
