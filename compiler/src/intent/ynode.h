@@ -46,14 +46,34 @@ struct yaml_limits {
 	size_t max_depth;        // default 64 levels of nesting
 	size_t max_nodes;        // default 1,000,000 nodes after alias expansion
 	size_t max_alias_nodes;  // default 10,000 nodes copied through aliases in total
+	size_t max_anchors;      // default 10,000 anchors defined
 };
 extern const struct yaml_limits yaml_default_limits;
 
 // Loads `f` (whose text must outlive the tree) into *out. Returns false after adding
 // at least one error to `d`; never crashes or stops at the first error when more
-// can be found (libyaml stops at the first syntax error).
+// can be found (libyaml stops at the first syntax error). `lim` NULL means
+// yaml_default_limits.
+//
+// Even when it returns false, *out is the top-level mapping if the document could be
+// read to its end: the problems found were then confined to pieces the loader
+// dropped (a duplicate key, a merge key, a non-string key) or reported and kept (an
+// explicit tag, an oversized or NUL-holding string), so a checker can still walk the
+// tree and report its own errors too. *out is NULL when reading stopped early (a
+// syntax error, an encoding problem, a limit) or the top level is not a mapping.
+//
+// An alias yields a copy of its anchor's node at the alias's position whose
+// children are shared with the anchor's: treat the tree as read-only.
 bool yaml_load(const struct src_file *f, const struct yaml_limits *lim, struct arena *a,
 	       struct diag *d, struct ynode **out);
+
+// True for a plain empty, "~", "null", "Null" or "NULL" scalar: YAML's null.
+bool ynode_is_null(const struct ynode *n);
+
+// Sorts d->v[from..] by line and column, keeping every note right after the error
+// or warning before it. Loaders and checkers find problems out of document order
+// (duplicate keys are known when their mapping ends); readers expect them in order.
+void yaml_sort_diagnostics(struct diag *d, size_t from);
 
 // Mapping lookup by key text; NULL if absent.
 const struct ynode *ynode_get(const struct ynode *map, const char *key);
