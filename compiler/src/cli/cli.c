@@ -18,6 +18,7 @@ struct command {
 
 // Keep in step with docs/gpoc.1 and the usage text below.
 static const struct command commands[] = {
+	{ "check", cmd_check, "validate intents and report every problem; writes nothing" },
 	{ NULL, NULL, NULL },
 };
 

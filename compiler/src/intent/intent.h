@@ -92,6 +92,12 @@ struct intent {
 	struct src_pos outputs_pos;
 };
 
+// The keys of a grant that are not capability parameters, for the model's
+// "did you mean" over parameter names: to, allow, accept-risk, note, suppress.
+enum { INTENT_N_GRANT_KEYS = 5 };
+extern const char *const intent_grant_keys[INTENT_N_GRANT_KEYS];
+bool intent_is_grant_key(const char *key);
+
 // Loads and checks one intent file. On success returns true and fills *out (arena
 // allocations). On failure returns false with every error found in `d`.
 bool intent_load(const struct src_file *f, struct arena *a, struct diag *d, struct intent *out);
