@@ -141,4 +141,37 @@ void secdesc_effective_rights(const struct secdesc *sd, const struct sid *sid, u
 void secdesc_explain(const struct secdesc *sd, const struct sid_context *ctx, enum rights_vocab v,
 		     struct strbuf *out);
 
+// --- Additions (sd module): sizes, helpers and the decode command's entry point ---
+
+// The binary ACL header stores its size in 16 bits.
+enum { ACL_MAX_SIZE = 0xFFFF };
+// True for OA, OD, OU, OL: the ACE types that carry object GUIDs.
+bool ace_is_object(uint8_t type);
+// The SDDL code of an ACE type ("A", "OA", "ML", ...), or NULL if it has none.
+const char *ace_type_code(uint8_t type);
+size_t ace_binary_size(const struct ace *ace);
+size_t acl_binary_size(const struct acl *acl);
+// The revision secdesc_encode writes: acl->revision if it is 3 or 4, else 4 when an
+// object ACE is present, else 2 (so ACLs built with acl_add_ace need not set it).
+uint8_t acl_effective_revision(const struct acl *acl);
+// False with a message if an ACL would not fit the binary form (ACL_MAX_SIZE bytes).
+// sddl_parse and secdesc_decode never produce such ACLs; code that builds ACLs with
+// acl_add_ace or secdesc_merge_dacl calls this before secdesc_encode, which BUG()s.
+bool secdesc_check_size(const struct secdesc *sd, struct strbuf *err);
+// "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", lowercase, as Windows prints GUIDs in SDDL.
+void guid_format_sddl(const struct guid *g, struct strbuf *out);
+// Exactly 36 characters 8-4-4-4-12, hex digits in either case, no braces.
+bool guid_parse_sddl(const char *s, size_t len, struct guid *out);
+// For `gpoc decode`: `p` is a binary self-relative descriptor, or hex text of one
+// (whitespace, commas and .reg line continuations between bytes are ignored, as is a
+// leading "hex:"). Appends the canonical SDDL line, then secdesc_explain's lines.
+// False with a message in `err` if the bytes are not a valid descriptor.
+bool secdesc_describe_bytes(const uint8_t *p, size_t len, const struct sid_context *ctx,
+			    enum rights_vocab v, struct strbuf *out, struct strbuf *err);
+// The name rights_vocab_from_name() takes for `v`.
+const char *rights_vocab_name(enum rights_vocab v);
+// The explanation of one ACE, without a line break (secdesc_explain's line body).
+void ace_explain(const struct ace *ace, const struct sid_context *ctx, enum rights_vocab v,
+		 struct strbuf *out);
+
 #endif

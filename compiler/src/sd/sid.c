@@ -261,16 +261,45 @@ bool sid_parse(const char *s, size_t len, struct sid *out, const char **err)
 	return true;
 }
 
+static char *put_decimal(char *p, uint64_t v)
+{
+	char tmp[20];
+	int n = 0;
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (n)
+		*p++ = tmp[--n];
+	return p;
+}
+
 void sid_format(const struct sid *sid, struct strbuf *out)
 {
-	if (sid->authority >> 32)
-		strbuf_addf(out, "S-%u-0x%llX", (unsigned)sid->revision,
-			    (unsigned long long)sid->authority);
-	else
-		strbuf_addf(out, "S-%u-%llu", (unsigned)sid->revision,
-			    (unsigned long long)sid->authority);
-	for (unsigned i = 0; i < sid->sub_count; i++)
-		strbuf_addf(out, "-%lu", (unsigned long)sid->sub[i]);
+	// Formatted by hand: descriptors are printed by the million in benchmarks and
+	// printf would dominate.
+	char b[8 + 16 + 11 * SID_MAX_SUB_AUTHORITIES], *p = b;
+	*p++ = 'S';
+	*p++ = '-';
+	p = put_decimal(p, sid->revision);
+	*p++ = '-';
+	if (sid->authority >> 32) {
+		static const char hex[] = "0123456789ABCDEF";
+		int digits = 1;
+		while (digits < 16 && (sid->authority >> (4 * digits)))
+			digits++;
+		*p++ = '0';
+		*p++ = 'x';
+		for (int i = digits - 1; i >= 0; i--)
+			*p++ = hex[(sid->authority >> (4 * i)) & 0xF];
+	} else {
+		p = put_decimal(p, sid->authority);
+	}
+	for (unsigned i = 0; i < sid->sub_count && i < SID_MAX_SUB_AUTHORITIES; i++) {
+		*p++ = '-';
+		p = put_decimal(p, sid->sub[i]);
+	}
+	strbuf_add(out, b, (size_t)(p - b));
 }
 
 bool sid_equal(const struct sid *a, const struct sid *b)
