@@ -19,6 +19,7 @@ struct command {
 // Keep in step with docs/gpoc.1 and the usage text below.
 static const struct command commands[] = {
 	{ "check", cmd_check, "validate intents and report every problem; writes nothing" },
+	{ "sddl", cmd_sddl, "canonicalise, encode or explain security descriptors" },
 	{ NULL, NULL, NULL },
 };
 
