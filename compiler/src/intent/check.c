@@ -76,6 +76,7 @@ struct checker {
 	struct arena *a;
 	struct diag *d;
 	struct intent *in;
+	const struct ynode *root;
 	struct strbuf q1, q2; // two quote() buffers, for messages quoting two texts
 	const struct principal **by_key; // principals sorted by key, for `to:`
 };
@@ -151,8 +152,10 @@ static const struct ynode *require(struct checker *ck, const struct ynode *map, 
 				   const char *where, const char *what)
 {
 	const struct ynode *v = ynode_get(map, key);
+	// The top-level mapping starts at its first key, which is not what is wrong.
+	struct src_pos at = map == ck->root ? src_pos_make(ck->f, 0, 0) : map->pos;
 	if (!v)
-		diag_error(ck->d, map->pos, "%s has no '%s'; add '%s:' with %s", where, key, key, what);
+		diag_error(ck->d, at, "%s has no '%s'; add '%s:' with %s", where, key, key, what);
 	else if (ynode_is_null(v))
 		diag_error(ck->d, v->pos, "'%s' is empty; write %s", key, what);
 	else
@@ -721,7 +724,7 @@ bool intent_load(const struct src_file *f, struct arena *a, struct diag *d, stru
 	struct ynode *root;
 	yaml_load(f, NULL, a, d, &root);
 	if (root) {
-		struct checker ck = { .f = f, .a = a, .d = d, .in = out };
+		struct checker ck = { .f = f, .a = a, .d = d, .in = out, .root = root };
 		strbuf_init(&ck.q1, 0);
 		strbuf_init(&ck.q2, 0);
 		check_intent(&ck, root);

@@ -27,8 +27,9 @@
 // Positions. libyaml's marks count characters from 0 and treat CR, NEL, LS and PS as
 // line breaks; diagnostics print lines split at LF only. So marks are not used for
 // their line and column: their character index is mapped back to the source text by
-// struct posmap, which counts lines the way core/diag.c prints them. libyaml also
-// skips a UTF-8 byte order mark without counting it; the map adds it back.
+// struct posmap, which counts lines the way core/diag.c prints them. (The encoding
+// is set to UTF-8 explicitly, so libyaml reads a byte order mark as a character
+// and counts it in the index like everything else.)
 //
 // Aliases are expanded by copying the anchored node itself (with the alias's
 // position) and sharing its children: the tree is read-only after loading, so
@@ -48,7 +49,7 @@ const struct yaml_limits yaml_default_limits = {
 	.max_file_bytes = 8u * 1024 * 1024,
 	.max_scalar_bytes = 64u * 1024,
 	.max_depth = 64,
-	.max_nodes = 1000000,
+	.max_nodes = 200000,
 	.max_alias_nodes = 10000,
 	.max_anchors = 10000,
 };
@@ -69,17 +70,15 @@ struct pm_mark {
 
 struct posmap {
 	const struct src_file *f;
-	size_t offset; // characters before libyaml's index 0: 1 after a UTF-8 BOM
 	struct pm_mark cur;
 	struct pm_mark *cps; // cps[k] is the mark at character k * PM_STEP
 	size_t n_cps, alloc_cps;
 };
 
-static void pm_init(struct posmap *pm, const struct src_file *f, bool bom)
+static void pm_init(struct posmap *pm, const struct src_file *f)
 {
 	memset(pm, 0, sizeof(*pm));
 	pm->f = f;
-	pm->offset = bom ? 1 : 0;
 	pm->cur.line = pm->cur.col = 1;
 	GROW(pm->cps, pm->alloc_cps, 1);
 	pm->cps[pm->n_cps++] = pm->cur;
@@ -112,9 +111,8 @@ static void pm_step(const struct src_file *f, struct pm_mark *m)
 	}
 }
 
-static struct src_pos pm_pos(struct posmap *pm, size_t yaml_index)
+static struct src_pos pm_pos(struct posmap *pm, size_t target)
 {
-	size_t target = yaml_index + pm->offset;
 	if (target < pm->cur.chr)
 		pm->cur = pm->cps[target / PM_STEP];
 	while (pm->cur.chr < target && pm->cur.byte < pm->f->len) {
@@ -287,6 +285,7 @@ struct loader {
 	size_t *first_of; // entry index -> index of the entry it repeats, or SIZE_MAX
 	size_t alloc_first_of;
 	struct ynode *root;
+	struct src_pos doc_pos; // where the document starts
 	bool stop; // a problem that ends reading
 	struct strbuf q1; // quote() buffer
 };
@@ -742,6 +741,7 @@ static void run_parser(struct loader *ld, yaml_parser_t *p)
 				end = true;
 				break;
 			}
+			ld->doc_pos = pos;
 			if (ev.data.document_start.tag_directives.start != ev.data.document_start.tag_directives.end)
 				diag_error(ld->d, pos, "'%%TAG' directive is not allowed; the intent language has no tags");
 			break;
@@ -789,7 +789,7 @@ bool yaml_load(const struct src_file *f, const struct yaml_limits *lim, struct a
 	ld.a = a;
 	ld.d = d;
 	strbuf_init(&ld.q1, 0);
-	pm_init(&ld.pm, f, starts_with(f, "\xEF\xBB\xBF", 3));
+	pm_init(&ld.pm, f);
 
 	yaml_parser_t p;
 	if (!yaml_parser_initialize(&p))
@@ -803,7 +803,7 @@ bool yaml_load(const struct src_file *f, const struct yaml_limits *lim, struct a
 	if (!root && !ld.stop)
 		diag_error(d, src_pos_make(f, 0, 0), "file is empty; expected a mapping of keys to values");
 	else if (root && ynode_is_null(root))
-		diag_error(d, root->pos, "document is empty; expected a mapping of keys to values");
+		diag_error(d, ld.doc_pos, "document is empty; expected a mapping of keys to values");
 	else if (root && root->kind != YNODE_MAPPING)
 		diag_error(d, root->pos, "the top level must be a mapping of keys to values, not %s",
 			   ynode_kind_name(root->kind));

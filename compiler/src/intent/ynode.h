@@ -44,7 +44,7 @@ struct yaml_limits {
 	size_t max_file_bytes;   // default 8 MiB
 	size_t max_scalar_bytes; // default 64 KiB
 	size_t max_depth;        // default 64 levels of nesting
-	size_t max_nodes;        // default 1,000,000 nodes after alias expansion
+	size_t max_nodes;        // default 200,000 nodes after alias expansion (docs/limits.md)
 	size_t max_alias_nodes;  // default 10,000 nodes copied through aliases in total
 	size_t max_anchors;      // default 10,000 anchors defined
 };
