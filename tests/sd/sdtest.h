@@ -19,7 +19,7 @@
 // aliases print back as aliases and every numeric domain SID stays numeric.
 #define TEST_DOMAIN "S-1-5-21-3623811015-3361044348-30300820"
 #define TEST_FOREST "S-1-5-21-1004336348-1177238915-682003330"
-#define TEST_MACHINE "S-1-5-21-2222222222-3333333333-4444444444"
+#define TEST_MACHINE "S-1-5-21-2222222222-3333333333-4044444444"
 
 static inline struct sid test_sid(const char *s)
 {
