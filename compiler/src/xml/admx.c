@@ -328,21 +328,12 @@ static void write_string(struct xw *x, const char *id, const char *text)
 	xw_end(x);
 }
 
-static bool check_pair_in_guard(struct xml_errlog *log, const char *admx, size_t admx_len, const char *adml,
-				size_t adml_len, const char *schema_dir);
-
 // Validates a freshly written pair; a failure is a gpoc bug and says so.
 static bool self_check(const struct strbuf *admx, const struct strbuf *adml, const char *schema_dir,
 		       struct strbuf *err)
 {
 	struct strbuf why = STRBUF_INIT;
-	struct xml_errlog log;
-	struct xml_guard g;
-	xml_errlog_init(&log, &why, "ADMX");
-	xml_guard_enter(&g, &log);
-	bool ok = check_pair_in_guard(&log, admx->buf, admx->len, adml->buf, adml->len, schema_dir);
-	xml_guard_leave(&g);
-	xml_errlog_finish(&log);
+	bool ok = admx_check_pair(admx->buf, admx->len, adml->buf, adml->len, schema_dir, &why);
 	if (!ok)
 		strbuf_addf(err, "internal error: the generated ADMX/ADML pair fails validation: %s", why.buf);
 	strbuf_release(&why);

@@ -278,14 +278,17 @@ bool xml_text_check(const char *what, const char *s, enum xml_text_kind kind, st
 			strbuf_addf(err, "%s is not valid UTF-8 (byte %zu)", what, i);
 			return false;
 		}
-		if (cp == '\n' || cp == '\r') {
-			if (kind == XML_TEXT_LINE) {
-				strbuf_addf(err, "%s contains a line break (U+%04X); it must be a single line",
-					    what, (unsigned)cp);
-				return false;
-			}
-		} else if (cp < 0x20 && cp != '\t') {
+		bool line_break = cp == '\n' || cp == '\r';
+		if (line_break && kind == XML_TEXT_LINE) {
+			strbuf_addf(err, "%s contains a line break (U+%04X); it must be a single line", what,
+				    (unsigned)cp);
+			return false;
+		} else if (cp < 0x20 && cp != '\t' && !line_break) {
 			strbuf_addf(err, "%s contains control character U+%04X, which XML 1.0 cannot carry",
+				    what, (unsigned)cp);
+			return false;
+		} else if (kind == XML_TEXT_LINE && (cp == '\t' || (cp >= 0x7F && cp <= 0x9F))) {
+			strbuf_addf(err, "%s contains control character U+%04X; names and titles must be plain text",
 				    what, (unsigned)cp);
 			return false;
 		} else if (cp == 0xFFFE || cp == 0xFFFF) {

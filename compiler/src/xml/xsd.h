@@ -25,9 +25,10 @@ enum xml_text_kind {
 };
 
 // Whether `s` can be written as XML 1.0 character data and read back unchanged:
-// valid UTF-8, no C0 control other than TAB/LF/CR (LF/CR only for
-// XML_TEXT_MULTILINE), no U+FFFE/U+FFFF. On failure appends a message naming
-// `what` ("display name of 'X'") to `err`.
+// valid UTF-8, no U+FFFE/U+FFFF, no C0 control other than TAB/LF/CR, and for
+// XML_TEXT_LINE no control character at all (C0, DEL, C1: the schemas refuse them
+// in names, keys and titles). On failure appends a message naming `what`
+// ("display name of 'X'") to `err`.
 bool xml_text_check(const char *what, const char *s, enum xml_text_kind kind, struct strbuf *err);
 
 // Parses `len` bytes of `doc_name` and validates them against
