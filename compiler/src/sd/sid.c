@@ -165,7 +165,8 @@ static void sid_set(struct sid *out, uint64_t authority, uint8_t n, const uint32
 	out->revision = 1;
 	out->authority = authority;
 	out->sub_count = n;
-	memcpy(out->sub, sub, n * sizeof(*sub));
+	if (n)
+		memcpy(out->sub, sub, n * sizeof(*sub));
 }
 
 // The domain an alias group resolves against, or NULL if the context lacks it.
