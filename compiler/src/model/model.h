@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "core/arena.h"
+#include "core/strbuf.h"
 #include "core/diag.h"
 #include "core/fwrule.h"
 #include "core/regvalue.h"
@@ -111,6 +112,7 @@ struct model {
 	size_t n_steps;
 	const char **files_read;          // intent, capability and baseline files (for --depfile)
 	size_t n_files_read;
+	const char *templates_dir;        // as given in model_options (see model_display_path)
 };
 
 struct model_options {
@@ -129,5 +131,16 @@ bool model_build(const struct intent *in, const struct model_options *opt, struc
 // grant's position if an ACE's principal has no SID.
 bool model_descriptor_build(const struct model *m, const struct m_descriptor *desc,
 			    bool with_baseline, struct secdesc *out, struct diag *d);
+
+// --- Names (model.json, descriptors.txt, messages) ---
+
+const char *descriptor_kind_name(enum descriptor_kind k); // "machine-launch", "appid-access", ...
+const char *model_vocab_name(enum rights_vocab v);        // "com-launch", "wmi", ...
+const char *step_kind_name(enum step_kind k);             // "winmgmt-standalone-host", ...
+
+// A file name as artifacts print it: paths under m->templates_dir become
+// "templates/...", so output does not depend on where gpoc is installed; other
+// paths (the intent, --capabilities directories) stay as given.
+void model_display_path(const struct model *m, const char *path, struct strbuf *out);
 
 #endif

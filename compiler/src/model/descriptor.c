@@ -1,0 +1,105 @@
+// descriptor.c: a model descriptor as Windows will hold it, and the names the
+// model's consumers print.
+//
+// model_descriptor_build() is the one place that turns a descriptor of the model
+// (a baseline plus the intent's ACEs) into a struct secdesc; the SDDL, .reg, GPO
+// and PowerShell renderers all call it, so they cannot disagree about what a
+// descriptor is. A descriptor without a baseline gets Administrators as owner and
+// group, as DCOMCNFG writes them, and WMI's SetSD requires both.
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "model/model.h"
+
+bool model_descriptor_build(const struct model *m, const struct m_descriptor *desc, bool with_baseline,
+			    struct secdesc *out, struct diag *d)
+{
+	secdesc_init(out);
+	if (with_baseline && desc->has_baseline) {
+		secdesc_copy(out, &desc->baseline);
+	} else {
+		static const struct sid administrators = { 1, 2, 5, { 32, 544 } };
+		out->has_owner = out->has_group = true;
+		out->owner = out->group = administrators;
+		out->control = SE_DACL_PRESENT;
+		out->dacl.revision = 2;
+	}
+	struct ace *aces = xcalloc(desc->n_aces ? desc->n_aces : 1, sizeof(*aces));
+	size_t n = 0;
+	bool ok = true;
+	for (size_t i = 0; i < desc->n_aces; i++) {
+		const struct m_ace *ma = &desc->aces[i];
+		if (!ma->who->has_sid) {
+			const char *who = ma->who->key ? ma->who->key : ma->who->name ? ma->who->name : "?";
+			diag_error(d, ma->meta.prov[0].grant,
+				   "principal '%s' has no SID, but %s is written as a security descriptor and needs "
+				   "one; add 'sid:' to the principal",
+				   who, desc->name);
+			ok = false;
+			continue;
+		}
+		aces[n].type = ma->type;
+		aces[n].flags = ma->flags;
+		aces[n].mask = ma->mask;
+		aces[n].sid = ma->who->sid;
+		n++;
+	}
+	if (ok)
+		secdesc_merge_dacl(out, aces, n);
+	free(aces);
+	(void)m;
+	if (!ok) {
+		secdesc_release(out);
+		secdesc_init(out);
+	}
+	return ok;
+}
+
+const char *descriptor_kind_name(enum descriptor_kind k)
+{
+	switch (k) {
+	case DESC_MACHINE_LAUNCH: return "machine-launch";
+	case DESC_MACHINE_ACCESS: return "machine-access";
+	case DESC_APPID_LAUNCH: return "appid-launch";
+	case DESC_APPID_ACCESS: return "appid-access";
+	case DESC_NAMESPACE: return "namespace";
+	}
+	BUG("descriptor kind %d", (int)k);
+}
+
+const char *model_vocab_name(enum rights_vocab v)
+{
+	switch (v) {
+	case VOCAB_GENERIC: return "generic";
+	case VOCAB_FILE: return "file";
+	case VOCAB_REGISTRY: return "registry";
+	case VOCAB_COM_LAUNCH: return "com-launch";
+	case VOCAB_COM_ACCESS: return "com-access";
+	case VOCAB_WMI: return "wmi";
+	}
+	BUG("vocabulary %d", (int)v);
+}
+
+const char *step_kind_name(enum step_kind k)
+{
+	switch (k) {
+	case STEP_CERTSVC_DCOM_REAPPLY: return "certsvc-dcom-reapply";
+	case STEP_WINMGMT_STANDALONE: return "winmgmt-standalone-host";
+	}
+	BUG("step kind %d", (int)k);
+}
+
+void model_display_path(const struct model *m, const char *path, struct strbuf *out)
+{
+	const char *dir = m->templates_dir;
+	size_t n = dir ? strlen(dir) : 0;
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	if (n && !strncmp(path, dir, n) && path[n] == '/') {
+		strbuf_addstr(out, "templates");
+		strbuf_addstr(out, path + n);
+		return;
+	}
+	strbuf_addstr(out, path);
+}
