@@ -336,8 +336,8 @@ static bool parse_sid_text(struct parser *ps, const char *p, const char *end, st
 			    "'BA' or a SID such as 'S-1-5-32-544'", quote(&q, p, w));
 	const char *rest = skip_spaces(w, end);
 	if (rest != end)
-		return fail(ps, rest, "unexpected '%s' after SID alias '%c%c'",
-			    quote(&q, rest, end), p[0], p[1]);
+		return fail(ps, rest, "unexpected '%s' after SID alias '%s'",
+			    quote(&q, rest, end), quote(&(struct quoted){ { 0 } }, p, w));
 	char a[3] = { p[0], p[1], '\0' };
 	enum alias_result r = sid_from_alias(a, ps->ctx, out);
 	switch (r) {
