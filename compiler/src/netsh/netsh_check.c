@@ -4,7 +4,7 @@
 // It is written independently of netsh_write.c (it shares only the address and port
 // syntax of fwaddr.c) so that the renderer's self-check is a real second opinion.
 //
-// Tokens. A line is split at blanks (space, tab) into tokens. The command words
+// Tokens. A line is split at spaces into tokens. The command words
 // ("advfirewall firewall add rule") are bare; every parameter is `keyword=value`,
 // keyword bare and matched case-insensitively, value either bare (no quotes) or
 // wholly enclosed in one pair of double quotes, which are removed. Anything else —
@@ -60,7 +60,7 @@ static bool fail(struct netsh_error *err, size_t col, const char *fmt, ...)
 
 static bool is_blank(char c)
 {
-	return c == ' ' || c == '\t';
+	return c == ' ';
 }
 
 // Splits the line; values are checked for what gpoc can vouch for.
@@ -69,7 +69,7 @@ static bool tokenize(const char *line, size_t len, struct token *t, size_t *n, s
 	*n = 0;
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)line[i];
-		if ((c < 0x20 && c != '\t') || c == 0x7f)
+		if (c < 0x20 || c == 0x7f) // gpoc separates with spaces and never writes a tab
 			return fail(err, i + 1, "control character 0x%02x in a netsh command", c);
 		if (c >= 0x80)
 			return fail(err, i + 1, "non-ASCII byte 0x%02x: gpoc writes netsh scripts in "
