@@ -27,9 +27,10 @@
 // Positions. libyaml's marks count characters from 0 and treat CR, NEL, LS and PS as
 // line breaks; diagnostics print lines split at LF only. So marks are not used for
 // their line and column: their character index is mapped back to the source text by
-// struct posmap, which counts lines the way core/diag.c prints them. (The encoding
-// is set to UTF-8 explicitly, so libyaml reads a byte order mark as a character
-// and counts it in the index like everything else.)
+// struct posmap, which counts lines the way core/diag.c prints them. A UTF-8 byte
+// order mark is not given to libyaml at all (with the encoding set explicitly, it
+// would count the mark as a column of indentation); the map adds it back as the
+// first character of line 1, which is how the caret printer counts it.
 //
 // Aliases are expanded by copying the anchored node itself (with the alias's
 // position) and sharing its children: the tree is read-only after loading, so
@@ -70,15 +71,17 @@ struct pm_mark {
 
 struct posmap {
 	const struct src_file *f;
+	size_t offset; // characters before libyaml's index 0: 1 after a UTF-8 BOM
 	struct pm_mark cur;
 	struct pm_mark *cps; // cps[k] is the mark at character k * PM_STEP
 	size_t n_cps, alloc_cps;
 };
 
-static void pm_init(struct posmap *pm, const struct src_file *f)
+static void pm_init(struct posmap *pm, const struct src_file *f, size_t offset)
 {
 	memset(pm, 0, sizeof(*pm));
 	pm->f = f;
+	pm->offset = offset;
 	pm->cur.line = pm->cur.col = 1;
 	GROW(pm->cps, pm->alloc_cps, 1);
 	pm->cps[pm->n_cps++] = pm->cur;
@@ -111,8 +114,9 @@ static void pm_step(const struct src_file *f, struct pm_mark *m)
 	}
 }
 
-static struct src_pos pm_pos(struct posmap *pm, size_t target)
+static struct src_pos pm_pos(struct posmap *pm, size_t yaml_index)
 {
+	size_t target = yaml_index + pm->offset;
 	if (target < pm->cur.chr)
 		pm->cur = pm->cps[target / PM_STEP];
 	while (pm->cur.chr < target && pm->cur.byte < pm->f->len) {
@@ -789,12 +793,13 @@ bool yaml_load(const struct src_file *f, const struct yaml_limits *lim, struct a
 	ld.a = a;
 	ld.d = d;
 	strbuf_init(&ld.q1, 0);
-	pm_init(&ld.pm, f);
+	size_t bom = starts_with(f, "\xEF\xBB\xBF", 3) ? 3 : 0;
+	pm_init(&ld.pm, f, bom ? 1 : 0);
 
 	yaml_parser_t p;
 	if (!yaml_parser_initialize(&p))
 		BUG("libyaml cannot initialise a parser");
-	yaml_parser_set_input_string(&p, (const unsigned char *)f->text, f->len);
+	yaml_parser_set_input_string(&p, (const unsigned char *)f->text + bom, f->len - bom);
 	yaml_parser_set_encoding(&p, YAML_UTF8_ENCODING);
 	run_parser(&ld, &p);
 	yaml_parser_delete(&p);
