@@ -33,16 +33,6 @@
 #include "core/util.h"
 #include "model/internal.h"
 
-static const char *const grant_keys[] = { "to", "allow", "accept-risk", "note", "suppress" };
-
-static bool is_grant_key(const char *s)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(grant_keys); i++)
-		if (!strcmp(s, grant_keys[i]))
-			return true;
-	return false;
-}
-
 // Reads the grant's parameters against `decls` into vals[]. `what` names the
 // capability or primitive for messages.
 static bool bind_grant(struct expand *x, const struct grant *g, const struct param_decl *decls, size_t n,
@@ -55,7 +45,7 @@ static bool bind_grant(struct expand *x, const struct grant *g, const struct par
 	const struct ynode *node = g->node;
 	for (size_t i = 0; node && node->kind == YNODE_MAPPING && i < node->n_entries; i++) {
 		const struct ynode *k = node->entries[i].key, *v = node->entries[i].value;
-		if (is_grant_key(k->str))
+		if (intent_is_grant_key(k->str))
 			continue;
 		size_t j = 0;
 		while (j < n && strcmp(decls[j].name, k->str))

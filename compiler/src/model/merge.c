@@ -415,7 +415,10 @@ static const char *rule_difference(const struct raw_rule *a, const struct raw_ru
 
 static bool desc_text_ok(const char *s)
 {
-	return !strchr(s, '"') && !strchr(s, '|');
+	for (; *s; s++)
+		if (*s == '"' || *s == '|' || (unsigned char)*s < 0x20 || *s == 0x7f)
+			return false;
+	return true;
 }
 
 // "gpoc policy monitoring-wmi: remote-wmi for monitoring, ops". Line numbers are

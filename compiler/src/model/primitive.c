@@ -20,6 +20,7 @@
 #include "core/utf.h"
 #include "core/util.h"
 #include "model/internal.h"
+#include "netsh/fwaddr.h"
 
 // --- Field declarations ---
 
@@ -375,10 +376,9 @@ static bool port_number(const char *s, size_t len, long *out)
 	return true;
 }
 
-static const char *const port_keywords[] = { "RPC", "RPC-EPMap", "IPHTTPS" };
-
-// Ports as netsh and the GPO rule string write them: "135", "5985,5986", "RPC".
-static bool fw_ports(struct expand *x, const struct pval *v, bool local, int protocol, char **out)
+// Ports as netsh and the GPO rule string write them ("135", "5985,5986", "RPC"),
+// checked by the netsh module's reader.
+static bool fw_ports_text(struct expand *x, const struct pval *v, bool local, int protocol, char **out)
 {
 	*out = NULL;
 	if (!v->set)
@@ -388,34 +388,19 @@ static bool fw_ports(struct expand *x, const struct pval *v, bool local, int pro
 		return false;
 	}
 	struct strbuf sb = STRBUF_INIT;
-	bool ok = true;
-	for (size_t i = 0; i < v->n && ok; i++) {
-		const char *s = v->items[i];
-		const char *kw = NULL;
-		for (size_t k = 0; k < ARRAY_SIZE(port_keywords); k++)
-			if (!ascii_strcasecmp(s, port_keywords[k]))
-				kw = port_keywords[k];
-		if (kw) {
-			if (!local || protocol != FW_PROTO_TCP || v->n != 1) {
-				diag_error(x->d, v->pos, "'%s' is a local TCP port keyword and stands alone", kw);
-				ok = false;
-			}
-			strbuf_addstr(&sb, kw);
-			continue;
-		}
-		const char *dash = strchr(s, '-');
-		long lo, hi;
-		if (dash ? !(port_number(s, (size_t)(dash - s), &lo) && port_number(dash + 1, strlen(dash + 1), &hi) &&
-			     lo <= hi)
-			 : !port_number(s, strlen(s), &lo)) {
-			diag_error(x->d, v->pos, "port '%s' is not a number 0-65535, a range N-M%s", quote_text(x->a, s),
-				   local ? " or one of RPC, RPC-EPMap, IPHTTPS" : "");
-			ok = false;
-			continue;
-		}
-		if (sb.len)
-			strbuf_addch(&sb, ',');
-		strbuf_addstr(&sb, s);
+	for (size_t i = 0; i < v->n; i++)
+		strbuf_addf(&sb, "%s%s", i ? "," : "", v->items[i]);
+	struct fw_ports ports;
+	const char *err;
+	bool ok = fw_ports_parse(sb.buf, sb.len, local, &ports, &err);
+	if (!ok)
+		diag_error(x->d, v->pos, "%s ports '%s': %s", local ? "local" : "remote", quote_text(x->a, sb.buf), err);
+	else if (ports.keyword != FWP_NONE && protocol != FW_PROTO_TCP) {
+		diag_error(x->d, v->pos, "port keyword '%s' needs protocol tcp", fw_port_keyword_name(ports.keyword));
+		ok = false;
+	} else if (ports.keyword != FWP_NONE) {
+		strbuf_reset(&sb);
+		strbuf_addstr(&sb, fw_port_keyword_name(ports.keyword));
 	}
 	if (ok)
 		*out = arena_strdup(x->a, sb.buf);
@@ -524,8 +509,8 @@ static void build_firewall(struct expand *x, const struct effect_src *src, const
 													  : FW_ALLOW;
 	if (!fw_protocol(x, &vals[FW_PROTOCOL], &fw->protocol))
 		return;
-	if (!fw_ports(x, &vals[FW_LPORTS], true, fw->protocol, &fw->local_ports) ||
-	    !fw_ports(x, &vals[FW_RPORTS], false, fw->protocol, &fw->remote_ports))
+	if (!fw_ports_text(x, &vals[FW_LPORTS], true, fw->protocol, &fw->local_ports) ||
+	    !fw_ports_text(x, &vals[FW_RPORTS], false, fw->protocol, &fw->remote_ports))
 		return;
 	if (vals[FW_PROGRAM].set) {
 		if (!*vals[FW_PROGRAM].s) {
@@ -578,6 +563,13 @@ static void build_firewall(struct expand *x, const struct effect_src *src, const
 	for (size_t i = 0; i < ARRAY_SIZE(security_values); i++)
 		if (!strcmp(vals[FW_SECURITY].s, security_values[i]))
 			fw->security = (enum fw_security)i;
+	struct strbuf why = STRBUF_INIT;
+	if (!fw_rule_validate(fw, &why)) {
+		diag_error(x->d, where(vals, FW_RULE, src), "firewall rule '%s' cannot be written: %s", fw->id, why.buf);
+		strbuf_release(&why);
+		return;
+	}
+	strbuf_release(&why);
 	if (fw->dir == FW_DIR_IN && fw->action != FW_BLOCK && !fw->n_remote_addrs &&
 	    (fw->protocol == FW_PROTO_TCP || fw->protocol == FW_PROTO_ANY) && management_ports(fw->local_ports))
 		r.src.risk = arena_printf(x->a, "inbound firewall rule '%s' admits any remote address to %s", fw->id,

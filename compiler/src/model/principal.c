@@ -57,6 +57,9 @@ void principals_init(struct expand *x)
 {
 	for (size_t i = 0; i < x->in->n_principals; i++) {
 		const struct principal *p = &x->in->principals[i];
+		// By key too: intent_principal() scans, and a grant may name many.
+		if (p->key)
+			*strmap_put(&x->principals, arena_printf(x->a, "k:%s", p->key)) = (void *)(uintptr_t)p;
 		if (p->has_sid)
 			enroll(x, sid_key(x->a, &p->sid), p);
 		if (p->name)
@@ -172,7 +175,7 @@ static bool resolve(void *ctx, const struct ynode *n, const char *text, struct s
 	if (n && n->kind == YNODE_MAPPING)
 		return resolve_mapping(x, n, out);
 	if (intent_text) {
-		const struct principal *p = intent_principal(x->in, text);
+		const struct principal *p = strmap_get(&x->principals, arena_printf(x->a, "k:%s", text));
 		if (p) {
 			*out = principal_canonical(x, p);
 			return true;

@@ -11,12 +11,12 @@
 // scalars. Messages name the field and say what would be accepted.
 #include "model/capability.h"
 
-#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/util.h"
 #include "model/internal.h"
+#include "netsh/fwaddr.h"
 
 static const char *kind_name(const struct ynode *n)
 {
@@ -168,69 +168,24 @@ static const char *read_guid(struct arena *a, const char *s, const char **err)
 	return out;
 }
 
-static const char *const address_keywords[] = { "LocalSubnet", "DNS", "DHCP", "WINS", "DefaultGateway" };
-
-// One IP address, with its family; canonical text in buf.
-static int read_ip(const char *s, size_t len, char *buf, size_t bufsize, unsigned char bin[16])
-{
-	char tmp[64];
-	if (len == 0 || len >= sizeof(tmp))
-		return 0;
-	memcpy(tmp, s, len);
-	tmp[len] = '\0';
-	if (inet_pton(AF_INET, tmp, bin) == 1) {
-		inet_ntop(AF_INET, bin, buf, (socklen_t)bufsize);
-		return 4;
-	}
-	if (inet_pton(AF_INET6, tmp, bin) == 1) {
-		inet_ntop(AF_INET6, bin, buf, (socklen_t)bufsize);
-		return 6;
-	}
-	return 0;
-}
-
 const char *address_canonical(struct arena *a, const char *s, const char **err)
 {
 	if (!ascii_strcasecmp(s, "any"))
 		return "any";
-	for (size_t i = 0; i < ARRAY_SIZE(address_keywords); i++)
-		if (!ascii_strcasecmp(s, address_keywords[i]))
-			return address_keywords[i];
-	char lo[64], hi[64];
-	unsigned char blo[16], bhi[16];
-	const char *slash = strchr(s, '/'), *dash = strchr(s, '-');
-	if (slash && !dash) {
-		int fam = read_ip(s, (size_t)(slash - s), lo, sizeof(lo), blo);
-		int64_t bits;
-		if (!fam || !read_int(slash + 1, &bits) || slash[1] == '-') {
-			*err = "is not an address, 'address/prefix', 'first-last' or a keyword "
-			       "(LocalSubnet, DNS, DHCP, WINS, DefaultGateway, any)";
-			return NULL;
-		}
-		if (bits < 0 || bits > (fam == 4 ? 32 : 128)) {
-			*err = fam == 4 ? "has a prefix length outside 0-32" : "has a prefix length outside 0-128";
-			return NULL;
-		}
-		return arena_printf(a, "%s/%d", lo, (int)bits);
+	// The netsh module's reader, so that the model holds only what netsh and the
+	// Group Policy rule string accept, spelled the one way they print it.
+	struct fw_addr addr;
+	if (!fw_addr_parse(s, strlen(s), true, &addr, err))
+		return NULL;
+	if (fw_addr_has_host_bits(&addr)) {
+		*err = "has bits set below its prefix length; write the network address ('10.0.0.0/8')";
+		return NULL;
 	}
-	if (dash && !slash) {
-		int f1 = read_ip(s, (size_t)(dash - s), lo, sizeof(lo), blo);
-		int f2 = read_ip(dash + 1, strlen(dash + 1), hi, sizeof(hi), bhi);
-		if (!f1 || !f2 || f1 != f2) {
-			*err = "is not a range of two addresses of one family ('10.0.0.1-10.0.0.9')";
-			return NULL;
-		}
-		if (memcmp(blo, bhi, f1 == 4 ? 4 : 16) > 0) {
-			*err = "is a range whose first address is above its last";
-			return NULL;
-		}
-		return arena_printf(a, "%s-%s", lo, hi);
-	}
-	if (!slash && !dash && read_ip(s, strlen(s), lo, sizeof(lo), blo))
-		return arena_strdup(a, lo);
-	*err = "is not an address, 'address/prefix', 'first-last' or a keyword "
-	       "(LocalSubnet, DNS, DHCP, WINS, DefaultGateway, any)";
-	return NULL;
+	struct strbuf sb = STRBUF_INIT;
+	fw_addr_format(&addr, FWA_STYLE_CIDR, &sb);
+	const char *r = arena_strdup(a, sb.buf);
+	strbuf_release(&sb);
+	return r;
 }
 
 // --- Whole values ---
