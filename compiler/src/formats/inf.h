@@ -38,7 +38,8 @@ struct inf_line {
 
 struct inf_section {
 	const char *name;
-	bool spaced; // writer: "key = value" (secedit's style for most sections) else "key=value"
+	bool spaced; // "key = value" (secedit's style for most sections) else "key=value";
+	             // the reader sets it from the section's first key line
 	struct inf_line *lines;
 	size_t n, alloc;
 	uint32_t line; // reader: line of the first [name]

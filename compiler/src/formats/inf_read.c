@@ -146,6 +146,13 @@ static bool parse_entry(struct iparser *p)
 			}
 			if (c == '=' && first_field && !l->key) {
 				l->key = text;
+				// The section's style, for writing it back alike: white space
+				// before the '=' of its first key.
+				bool first_key = true;
+				for (size_t k = 0; k + 1 < p->cur->n; k++)
+					first_key = first_key && !p->cur->lines[k].key;
+				if (first_key)
+					p->cur->spaced = tk.units.len > tk.keep;
 			} else {
 				inf_add_field(p->d, l, text, tk.quoted);
 				l->fields[l->n - 1].col = tk.col;
