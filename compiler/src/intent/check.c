@@ -701,12 +701,12 @@ static void check_intent(struct checker *ck, const struct ynode *root)
 {
 	static const char *const keys[] = { "gpoc", "policy", "domain", "principals",
 					    "baselines", "grants", "outputs" };
-	check_keys(ck, root, keys, ARRAY_SIZE(keys), "the top level");
 	bool supported;
 	check_version(ck, root, &supported);
 	// A later format would be misread as this one: its other errors are noise.
 	if (!supported)
 		return;
+	check_keys(ck, root, keys, ARRAY_SIZE(keys), "the top level");
 	check_policy(ck, root);
 	check_domain(ck, root);
 	check_principals(ck, root);
