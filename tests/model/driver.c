@@ -182,7 +182,8 @@ int main(int argc, char **argv)
 	int rc = 0, r;
 	const char *rels[] = { "model/model.json", "sddl/descriptors.txt" };
 	for (size_t i = 0; i < 2; i++) {
-		const struct artifact *art = artifact_find(&files, rels[i]);
+		// As in a real build, nothing is written when there are errors.
+		const struct artifact *art = d.errors ? NULL : artifact_find(&files, rels[i]);
 		r = check_file(expected, rels[i], art ? art->bytes.buf : "", art ? art->bytes.len : 0, art != NULL,
 			       update, out_dir);
 		if (r > rc)

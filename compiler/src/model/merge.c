@@ -378,39 +378,62 @@ static int cmp_raw_rule(const void *pa, const void *pb)
 	return c ? c : cmp_prov(&a->src.prov, &b->src.prov);
 }
 
-// The first field in which two rules of one id differ (remote addresses merge).
-static const char *rule_difference(const struct raw_rule *a, const struct raw_rule *b)
+static const char *or_any(const char *s)
+{
+	return s ? s : "any";
+}
+
+static const char *protocol_text(struct arena *a, int p)
+{
+	return p == FW_PROTO_ANY ? "any" : arena_printf(a, "%d", p);
+}
+
+// The first field in which two rules of one id differ (remote addresses merge),
+// with both values as text; substance first, names last.
+static bool rule_difference(struct arena *ar, const struct raw_rule *a, const struct raw_rule *b,
+			    const char *what[3])
 {
 	const struct fw_rule *p = &a->rule, *q = &b->rule;
-	if (strcmp(p->name, q->name))
-		return "name";
-	if (cmp_opt_str(a->user_desc, b->user_desc))
-		return "description";
-	if (cmp_opt_str(p->group, q->group))
-		return "group";
+	static const char *const dirs[] = { "in", "out" }, *const actions[] = { "allow", "block", "bypass" };
+	static const char *const edges[] = { "no", "yes", "deferapp", "deferuser" };
+	static const char *const secs[] = { "notrequired", "authenticate", "authenc", "authdynenc", "authnoencap" };
+#define DIFF(name, x, y)                   \
+	do {                               \
+		what[0] = name;            \
+		what[1] = x;               \
+		what[2] = y;               \
+		return true;               \
+	} while (0)
 	if (p->dir != q->dir)
-		return "direction";
+		DIFF("direction", dirs[q->dir], dirs[p->dir]);
 	if (p->action != q->action)
-		return "action";
+		DIFF("action", actions[q->action], actions[p->action]);
 	if (p->protocol != q->protocol)
-		return "protocol";
+		DIFF("protocol", protocol_text(ar, q->protocol), protocol_text(ar, p->protocol));
 	if (cmp_opt_str(p->local_ports, q->local_ports))
-		return "local ports";
+		DIFF("local ports", or_any(q->local_ports), or_any(p->local_ports));
 	if (cmp_opt_str(p->remote_ports, q->remote_ports))
-		return "remote ports";
+		DIFF("remote ports", or_any(q->remote_ports), or_any(p->remote_ports));
 	if (cmp_opt_str(p->program, q->program))
-		return "program";
+		DIFF("program", or_any(q->program), or_any(p->program));
 	if (cmp_opt_str(p->service, q->service))
-		return "service";
+		DIFF("service", or_any(q->service), or_any(p->service));
 	if (p->profiles != q->profiles)
-		return "profiles";
+		DIFF("profiles", arena_printf(ar, "0x%x", q->profiles), arena_printf(ar, "0x%x", p->profiles));
 	if (p->enabled != q->enabled)
-		return "enabled";
+		DIFF("enabled", q->enabled ? "true" : "false", p->enabled ? "true" : "false");
 	if (p->edge != q->edge)
-		return "edge";
+		DIFF("edge", edges[q->edge], edges[p->edge]);
 	if (p->security != q->security)
-		return "security";
-	return NULL;
+		DIFF("security", secs[q->security], secs[p->security]);
+	if (cmp_opt_str(p->group, q->group))
+		DIFF("group", q->group ? q->group : "none", p->group ? p->group : "none");
+	if (cmp_opt_str(a->user_desc, b->user_desc))
+		DIFF("description", b->user_desc ? b->user_desc : "none", a->user_desc ? a->user_desc : "none");
+	if (strcmp(p->name, q->name))
+		DIFF("name", q->name, p->name);
+#undef DIFF
+	return false;
 }
 
 static bool desc_text_ok(const char *s)
@@ -475,10 +498,12 @@ static void merge_rules(struct expand *x)
 		bool any = false, ok = true;
 		size_t n_addrs = 0;
 		for (; j < x->n_rules && !strcmp(x->rules[j].rule.id, x->rules[i].rule.id); j++) {
-			const char *diff = ok ? rule_difference(&x->rules[i], &x->rules[j]) : NULL;
-			if (diff) {
+			const char *what[3];
+			if (ok && rule_difference(x->a, &x->rules[i], &x->rules[j], what)) {
 				conflict(x, &x->rules[i].src, &x->rules[j].src,
-					 "firewall rule '%s' is made twice with different %s", x->rules[j].rule.id, diff);
+					 "firewall rule '%s' is made twice with different %s: '%s' here, '%s' by the other "
+					 "grant",
+					 x->rules[j].rule.id, what[0], quote_text(x->a, what[1]), quote_text(x->a, what[2]));
 				ok = false;
 			}
 			if (!x->rules[j].rule.n_remote_addrs)

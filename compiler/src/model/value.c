@@ -115,6 +115,10 @@ static const char *read_namespace(struct arena *a, const char *s, const char **e
 		*err = "is longer than 512 characters";
 		return NULL;
 	}
+	if (!ascii_strncasecmp(s, "root/", 5)) {
+		*err = "uses '/'; WMI namespaces are separated by '\\' ('root\\cimv2')";
+		return NULL;
+	}
 	if (ascii_strncasecmp(s, "root", 4) || (s[4] && s[4] != '\\')) {
 		*err = "must start with 'root' (e.g. 'root\\cimv2')";
 		return NULL;
@@ -178,7 +182,7 @@ const char *address_canonical(struct arena *a, const char *s, const char **err)
 	if (!fw_addr_parse(s, strlen(s), true, &addr, err))
 		return NULL;
 	if (fw_addr_has_host_bits(&addr)) {
-		*err = "has bits set below its prefix length; write the network address ('10.0.0.0/8')";
+		*err = "bits are set below the prefix length; write the network address ('10.0.0.0/8')";
 		return NULL;
 	}
 	struct strbuf sb = STRBUF_INIT;
@@ -227,7 +231,8 @@ static bool read_item(const struct vctx *c, const struct param_decl *decl, enum 
 		if (decl->type == PT_ADDRESS_LIST) {
 			const char *canon = address_canonical(c->a, s, &err);
 			if (!canon) {
-				diag_error(c->d, pos, "address '%s' in '%s' %s", quote_text(c->a, s), decl->name, err);
+				diag_error(c->d, pos, "invalid address '%s' in '%s': %s", quote_text(c->a, s), decl->name,
+					   err);
 				return false;
 			}
 			*out = canon;
