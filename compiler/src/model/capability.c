@@ -817,7 +817,7 @@ static enum cap_find load(struct cap_loader *l, const char *name, const char *pa
 		diag_error(l->d, use, "capability '%s': %s", name, err.buf);
 		strbuf_release(&text);
 		strbuf_release(&err);
-		return CAP_BROKEN;
+		return CAP_REFUSED;
 	}
 	strbuf_release(&err);
 	struct src_file *f = arena_alloc(l->a, sizeof(*f));
@@ -877,8 +877,8 @@ enum cap_find cap_loader_get(struct cap_loader *l, const char *name, struct src_
 				   "capability '%s' is defined twice, in '%s' and in '%s'; rename one "
 				   "(a --capabilities directory cannot replace a capability of the same name)",
 				   name, found, p);
-			slot->state = CAP_BROKEN;
-			return CAP_BROKEN;
+			slot->state = CAP_REFUSED;
+			return CAP_REFUSED;
 		}
 		found = p;
 	}

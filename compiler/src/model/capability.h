@@ -195,9 +195,9 @@ struct cap_loader {
 void cap_loader_init(struct cap_loader *l, const struct model_options *opt, struct arena *a, struct diag *d);
 void cap_loader_release(struct cap_loader *l);
 
-enum cap_find { CAP_FOUND, CAP_MISSING, CAP_BROKEN };
-// CAP_MISSING: no file of that name (nothing reported); CAP_BROKEN: the file exists
-// but has errors (reported in the file), or the name clashes between directories
+enum cap_find { CAP_FOUND, CAP_MISSING, CAP_BROKEN, CAP_REFUSED };
+// CAP_MISSING: no file of that name (nothing reported); CAP_BROKEN: the file has
+// errors (reported in the file); CAP_REFUSED: the name clashes between directories
 // or the file cannot be read (reported at `use`).
 enum cap_find cap_loader_get(struct cap_loader *l, const char *name, struct src_pos use,
 			     const struct capability **out);

@@ -461,6 +461,8 @@ static void expand_grant(struct expand *x, const struct grant *g)
 	case CAP_BROKEN:
 		diag_note(x->d, g->allow_pos, "capability '%s' is used here", g->allow);
 		return;
+	case CAP_REFUSED:
+		return;
 	case CAP_MISSING:
 		break;
 	}
