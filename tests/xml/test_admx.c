@@ -243,7 +243,7 @@ static char *adml_string(const struct strbuf *adml, const char *id)
 		for (xmlNodePtr s = t->children; s; s = s->next) {
 			if (s->type != XML_ELEMENT_NODE)
 				continue;
-			xmlChar *sid = xmlGetProp(s, BAD_CAST "id");
+			xmlChar *sid = xmlGetProp(s, (const xmlChar *)"id");
 			if (sid && !strcmp((const char *)sid, id)) {
 				xmlChar *c = xmlNodeGetContent(s);
 				found = xstrdup((const char *)c);
@@ -351,6 +351,26 @@ static void test_refusals(void **state)
 	s.kind = ADMX_TEXT;
 	s.def_text = "a\nb";
 	refused(&doc, "default text of 'SOFTWARE\\X\\v' contains a line break");
+
+	// The registry's length limits, in characters (not bytes).
+	s = sample[0];
+	struct strbuf big = STRBUF_INIT;
+	for (int i = 0; i < 16383; i++)
+		strbuf_addstr(&big, "\xC3\xA9");
+	s.value_name = big.buf;
+	struct strbuf a = STRBUF_INIT, l = STRBUF_INIT;
+	write_ok(&doc, &a, &l);
+	strbuf_addch(&big, 'x');
+	refused(&doc, "value name under 'SOFTWARE\\Microsoft\\WBEM\\CIMOM' is longer than 16383 characters");
+	s.value_name = "v";
+	strbuf_reset(&big);
+	for (int i = 0; i < 32768; i++)
+		strbuf_addch(&big, 'k');
+	s.key = big.buf;
+	refused(&doc, "registry key of setting 0 is longer than 32767 characters");
+	strbuf_release(&big);
+	strbuf_release(&a);
+	strbuf_release(&l);
 
 	s = sample[0];
 	doc.policy = "web 01";

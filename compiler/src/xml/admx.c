@@ -134,6 +134,15 @@ static size_t utf16_units(const char *s)
 	return units;
 }
 
+// Code points in valid UTF-8 `s`: what XSD's maxLength counts.
+static size_t code_points(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
 static bool key_ok(const char *key)
 {
 	size_t n = strlen(key);
@@ -155,12 +164,21 @@ static bool check_setting(const struct admx_setting *s, size_t i, struct strbuf 
 		strbuf_addf(err, "registry key '%s' is not a key path below a hive", s->key);
 		goto out;
 	}
+	// The registry's own limits, which the schema repeats.
+	if (code_points(s->key) > 32767) {
+		strbuf_addf(err, "registry key of setting %zu is longer than 32767 characters", i);
+		goto out;
+	}
 	strbuf_reset(&what);
 	strbuf_addf(&what, "value name under '%s'", s->key);
 	if (!xml_text_check(what.buf, s->value_name, XML_TEXT_LINE, err))
 		goto out;
 	if (!*s->value_name) {
 		strbuf_addf(err, "the default value of '%s' has no name; ADMX cannot set it", s->key);
+		goto out;
+	}
+	if (code_points(s->value_name) > 16383) {
+		strbuf_addf(err, "value name under '%s' is longer than 16383 characters", s->key);
 		goto out;
 	}
 	strbuf_reset(&what);

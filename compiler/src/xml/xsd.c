@@ -334,5 +334,5 @@ char *xml_attr(xmlNodePtr n, const char *name)
 char *xml_text(xmlNodePtr n)
 {
 	xmlChar *t = xmlNodeGetContent(n);
-	return t ? (char *)t : (char *)xmlStrdup(BAD_CAST "");
+	return t ? (char *)t : (char *)xmlStrdup((const xmlChar *)"");
 }

@@ -16,6 +16,12 @@
 
 #include "xml/xmlio.h"
 
+// libxml2 takes const xmlChar * (unsigned char); BAD_CAST would drop the const.
+static inline const xmlChar *XC(const char *s)
+{
+	return (const xmlChar *)s;
+}
+
 #define XW_DO(x, call, name)                  \
 	do {                                  \
 		if ((x)->what)                \
@@ -36,18 +42,18 @@ void xw_begin(struct xw *x)
 		return;
 	}
 	XW_DO(x, xmlTextWriterSetIndent(x->w, 1), "xmlTextWriterSetIndent");
-	XW_DO(x, xmlTextWriterSetIndentString(x->w, BAD_CAST "  "), "xmlTextWriterSetIndentString");
+	XW_DO(x, xmlTextWriterSetIndentString(x->w, XC("  ")), "xmlTextWriterSetIndentString");
 	XW_DO(x, xmlTextWriterStartDocument(x->w, "1.0", "utf-8", NULL), "xmlTextWriterStartDocument");
 }
 
 void xw_start(struct xw *x, const char *name)
 {
-	XW_DO(x, xmlTextWriterStartElement(x->w, BAD_CAST name), "xmlTextWriterStartElement");
+	XW_DO(x, xmlTextWriterStartElement(x->w, XC(name)), "xmlTextWriterStartElement");
 }
 
 void xw_attr(struct xw *x, const char *name, const char *value)
 {
-	XW_DO(x, xmlTextWriterWriteAttribute(x->w, BAD_CAST name, BAD_CAST value), "xmlTextWriterWriteAttribute");
+	XW_DO(x, xmlTextWriterWriteAttribute(x->w, XC(name), XC(value)), "xmlTextWriterWriteAttribute");
 }
 
 void xw_attrf(struct xw *x, const char *name, const char *fmt, ...)
@@ -63,7 +69,7 @@ void xw_attrf(struct xw *x, const char *name, const char *fmt, ...)
 
 void xw_text(struct xw *x, const char *text)
 {
-	XW_DO(x, xmlTextWriterWriteString(x->w, BAD_CAST text), "xmlTextWriterWriteString");
+	XW_DO(x, xmlTextWriterWriteString(x->w, XC(text)), "xmlTextWriterWriteString");
 }
 
 // "a]]>b" is written as <![CDATA[a]]]]><![CDATA[>b]]>: the first section ends
@@ -75,7 +81,7 @@ void xw_cdata(struct xw *x, const char *text)
 		const char *q = strstr(p, "]]>");
 		size_t n = q ? (size_t)(q - p) + 2 : strlen(p);
 		char *part = xstrndup(p, n);
-		if (!x->what && xmlTextWriterWriteCDATA(x->w, BAD_CAST part) < 0)
+		if (!x->what && xmlTextWriterWriteCDATA(x->w, XC(part)) < 0)
 			x->what = "xmlTextWriterWriteCDATA";
 		free(part);
 		if (!q)
