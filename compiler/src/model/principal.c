@@ -312,7 +312,11 @@ bool principal_is_everyone_or_anonymous(const struct principal *p)
 
 const char *principal_label(struct arena *a, const struct principal *p)
 {
+	// The key as the intent wrote it, and what it stands for: a well-known
+	// name says more than a key ("'everyone' (Everyone, S-1-1-0)").
 	struct strbuf sb = STRBUF_INIT;
+	struct sid_context none = { 0 };
+	const char *known = p->has_sid ? sid_wellknown_name(&p->sid, &none) : NULL;
 	if (p->key)
 		strbuf_addf(&sb, "'%s'", p->key);
 	else if (p->name)
@@ -320,6 +324,8 @@ const char *principal_label(struct arena *a, const struct principal *p)
 	if (p->has_sid) {
 		if (sb.len)
 			strbuf_addstr(&sb, " (");
+		if (p->key && known)
+			strbuf_addf(&sb, "%s, ", known);
 		sid_format(&p->sid, &sb);
 		if (p->key || p->name)
 			strbuf_addch(&sb, ')');
