@@ -20,6 +20,7 @@ struct command {
 static const struct command commands[] = {
 	{ "check", cmd_check, "validate intents and report every problem; writes nothing" },
 	{ "sddl", cmd_sddl, "canonicalise, encode or explain security descriptors" },
+	{ "capabilities", cmd_capabilities, "list capabilities and their parameters" },
 	{ NULL, NULL, NULL },
 };
 
