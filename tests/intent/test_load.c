@@ -568,6 +568,21 @@ static void test_depth_limit(void **state)
 	done(l);
 }
 
+// Aliases cannot smuggle nesting past the limit: what they expand to counts.
+static void test_depth_limit_through_aliases(void **state)
+{
+	(void)state;
+	struct yaml_limits lim = yaml_default_limits;
+	lim.max_depth = 3;
+	struct loaded *l = load_lim("a: &x [[1]]\nb: *x\n", &lim);
+	assert_true(l->ok);
+	done(l);
+	l = load_lim("a: &x [[1]]\nb: [*x]\n", &lim);
+	expect_one_error(l, 2, 5, "nesting is deeper than 3 levels once the alias is expanded");
+	assert_null(l->root);
+	done(l);
+}
+
 // A hundred thousand levels: refused at level 65 with the default limits, without
 // recursion anywhere (libyaml's parser and ours both keep explicit stacks).
 static void test_very_deep_nesting(void **state)
@@ -792,6 +807,7 @@ int main(void)
 		cmocka_unit_test(test_empty_inputs),
 		cmocka_unit_test(test_top_level_not_mapping),
 		cmocka_unit_test(test_depth_limit),
+		cmocka_unit_test(test_depth_limit_through_aliases),
 		cmocka_unit_test(test_very_deep_nesting),
 		cmocka_unit_test(test_node_limit),
 		cmocka_unit_test(test_file_limit),

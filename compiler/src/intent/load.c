@@ -252,6 +252,7 @@ static bool prescan(const struct src_file *f, const struct yaml_limits *lim, str
 struct frame {
 	struct ynode *node;   // the open mapping or sequence
 	size_t weight;        // nodes in this subtree so far, aliases at their full size
+	size_t height;        // deepest nesting of collections among the children so far
 	const char *anchor;   // to define when the node is complete, or NULL
 	// Children gathered so far; the buffers are reused by later frames at this depth.
 	struct ynode **items;
@@ -268,7 +269,7 @@ struct anchor {
 	uint64_t hash;
 	const char *name;
 	const struct ynode *node;
-	size_t weight;
+	size_t weight, height;
 };
 
 struct loader {
@@ -331,7 +332,8 @@ static bool count_nodes(struct loader *ld, size_t n, struct src_pos pos)
 	return false;
 }
 
-static void define_anchor(struct loader *ld, const char *name, const struct ynode *node, size_t weight)
+static void define_anchor(struct loader *ld, const char *name, const struct ynode *node, size_t weight,
+			  size_t height)
 {
 	if (ld->n_anchors == ld->lim->max_anchors) {
 		diag_error(ld->d, node->pos, "more than %zu anchors in the document", ld->lim->max_anchors);
@@ -344,6 +346,7 @@ static void define_anchor(struct loader *ld, const char *name, const struct ynod
 	an->name = name;
 	an->node = node;
 	an->weight = weight;
+	an->height = height;
 }
 
 // Sorts keys, then document order; the entries live in one array, so their
@@ -415,7 +418,9 @@ static struct ynode *new_node(struct loader *ld, enum ynode_kind kind, struct sr
 }
 
 // A finished node goes to the open collection, or becomes the document.
-static void add_node(struct loader *ld, struct ynode *node, size_t weight)
+// `height` is the node's own nesting of collections: 0 for a scalar, 1 for a list of
+// scalars.
+static void add_node(struct loader *ld, struct ynode *node, size_t weight, size_t height)
 {
 	if (ld->depth == 0) {
 		ld->root = node;
@@ -423,6 +428,8 @@ static void add_node(struct loader *ld, struct ynode *node, size_t weight)
 	}
 	struct frame *fr = &ld->frames[ld->depth - 1];
 	fr->weight += weight;
+	if (height > fr->height)
+		fr->height = height;
 	if (fr->node->kind == YNODE_SEQUENCE) {
 		GROW(fr->items, fr->alloc_items, fr->n_items + 1);
 		fr->items[fr->n_items++] = node;
@@ -475,9 +482,9 @@ static void on_scalar(struct loader *ld, const yaml_event_t *ev, struct src_pos 
 	if (memchr(value, '\0', len))
 		diag_add(ld->d, DIAG_ERROR, pos, NULL, "remove the \\0, \\x00 or \\u0000 escape",
 			 "string holds a NUL character; strings cannot contain NUL");
-	add_node(ld, n, 1);
+	add_node(ld, n, 1, 0);
 	if (ev->data.scalar.anchor)
-		define_anchor(ld, anchor_copy(ld, ev->data.scalar.anchor), n, 1);
+		define_anchor(ld, anchor_copy(ld, ev->data.scalar.anchor), n, 1, 0);
 }
 
 static void on_start(struct loader *ld, enum ynode_kind kind, const yaml_char_t *tag,
@@ -500,6 +507,7 @@ static void on_start(struct loader *ld, enum ynode_kind kind, const yaml_char_t 
 	struct frame *fr = &ld->frames[ld->depth++];
 	fr->node = new_node(ld, kind, pos);
 	fr->weight = 1;
+	fr->height = 0;
 	fr->anchor = anchor_copy(ld, anchor);
 	fr->n_items = fr->n_entries = 0;
 	fr->key = NULL;
@@ -526,12 +534,12 @@ static void on_end(struct loader *ld)
 		if (fr->n_entries)
 			memcpy(n->entries, fr->entries, fr->n_entries * sizeof(*n->entries));
 	}
-	size_t weight = fr->weight;
+	size_t weight = fr->weight, height = fr->height + 1;
 	const char *anchor = fr->anchor;
 	ld->depth--;
-	add_node(ld, n, weight);
+	add_node(ld, n, weight, height);
 	if (anchor)
-		define_anchor(ld, anchor, n, weight);
+		define_anchor(ld, anchor, n, weight, height);
 }
 
 // An alias stands for a copy of its anchor's node, placed where the alias is.
@@ -547,8 +555,17 @@ static void on_alias(struct loader *ld, const char *name, struct src_pos pos)
 		}
 	}
 	struct ynode *n;
-	size_t weight;
+	size_t weight, height = 0;
 	if (an) {
+		// Nesting through an alias counts as if it were written out, so readers
+		// of the tree may rely on the depth limit.
+		if (ld->depth + an->height > ld->lim->max_depth) {
+			diag_add(ld->d, DIAG_ERROR, pos, NULL, NULL,
+				 "nesting is deeper than %zu levels once the alias is expanded; intents are "
+				 "never this deep", ld->lim->max_depth);
+			ld->stop = true;
+			return;
+		}
 		ld->alias_nodes += an->weight;
 		if (ld->alias_nodes > ld->lim->max_alias_nodes) {
 			diag_add(ld->d, DIAG_ERROR, pos, NULL, "write the repeated values out instead",
@@ -562,6 +579,7 @@ static void on_alias(struct loader *ld, const char *name, struct src_pos pos)
 		n = arena_memdup(ld->a, an->node, sizeof(*n));
 		n->pos = pos;
 		weight = an->weight;
+		height = an->height;
 	} else {
 		bool enclosing = false;
 		for (size_t i = 0; i < ld->depth; i++)
@@ -582,7 +600,7 @@ static void on_alias(struct loader *ld, const char *name, struct src_pos pos)
 		n->plain = true;
 		weight = 1;
 	}
-	add_node(ld, n, weight);
+	add_node(ld, n, weight, height);
 }
 
 // ---------------------------------------------------------------------------
