@@ -94,14 +94,43 @@ static const struct code *find_code(const struct code *tab, size_t ntab, const c
 	return NULL;
 }
 
-static const struct code *find_right(const char *p)
+#define KEY(a, b) ((a) << 8 | (b))
+
+// The mask of a two-letter rights code in either case; false if there is none.
+// A switch rather than a table scan: rights strings are the bulk of most SDDL.
+static bool right_code(const char *p, uint32_t *v)
 {
-	const struct code *c = find_code(right_codes, ARRAY_SIZE(right_codes), p, 2);
-	if (!c)
-		c = find_code(composite_right_codes, ARRAY_SIZE(composite_right_codes), p, 2);
-	if (!c)
-		c = find_code(label_right_codes, ARRAY_SIZE(label_right_codes), p, 2);
-	return c;
+	switch (KEY(ascii_toupper((unsigned char)p[0]), ascii_toupper((unsigned char)p[1]))) {
+	case KEY('C', 'C'): *v = 0x1; return true;
+	case KEY('D', 'C'): *v = 0x2; return true;
+	case KEY('L', 'C'): *v = 0x4; return true;
+	case KEY('S', 'W'): *v = 0x8; return true;
+	case KEY('R', 'P'): *v = 0x10; return true;
+	case KEY('W', 'P'): *v = 0x20; return true;
+	case KEY('D', 'T'): *v = 0x40; return true;
+	case KEY('L', 'O'): *v = 0x80; return true;
+	case KEY('C', 'R'): *v = 0x100; return true;
+	case KEY('S', 'D'): *v = 0x10000; return true;
+	case KEY('R', 'C'): *v = 0x20000; return true;
+	case KEY('W', 'D'): *v = 0x40000; return true;
+	case KEY('W', 'O'): *v = 0x80000; return true;
+	case KEY('G', 'A'): *v = 0x10000000; return true;
+	case KEY('G', 'X'): *v = 0x20000000; return true;
+	case KEY('G', 'W'): *v = 0x40000000; return true;
+	case KEY('G', 'R'): *v = 0x80000000; return true;
+	case KEY('F', 'A'): *v = 0x1F01FF; return true;
+	case KEY('F', 'R'): *v = 0x120089; return true;
+	case KEY('F', 'W'): *v = 0x120116; return true;
+	case KEY('F', 'X'): *v = 0x1200A0; return true;
+	case KEY('K', 'A'): *v = 0xF003F; return true;
+	case KEY('K', 'R'): *v = 0x20019; return true;
+	case KEY('K', 'W'): *v = 0x20006; return true;
+	case KEY('K', 'X'): *v = 0x20019; return true;
+	case KEY('N', 'W'): *v = 0x1; return true;
+	case KEY('N', 'R'): *v = 0x2; return true;
+	case KEY('N', 'X'): *v = 0x4; return true;
+	default: return false;
+	}
 }
 
 const char *ace_type_code(uint8_t type)
@@ -114,30 +143,35 @@ const char *ace_type_code(uint8_t type)
 
 // --- GUIDs ---
 
-static int hexval(int c)
+// Hex digit values plus one; 0 marks a byte that is not a hex digit.
+static const uint8_t hex_plus_one[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7,
+	['7'] = 8, ['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14,
+	['e'] = 15, ['f'] = 16, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15,
+	['F'] = 16,
+};
+
+static inline int hexval(int c)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c |= 0x20;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
+	return (int)hex_plus_one[c & 0xFF] - 1;
 }
 
 bool guid_parse_sddl(const char *s, size_t len, struct guid *out)
 {
 	if (len != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-')
 		return false;
+	// Where each byte's two digits start in "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx".
+	static const uint8_t at[16] = { 0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34 };
 	uint8_t b[16];
-	size_t k = 0;
-	for (size_t i = 0; i < 36; i += 2) {
-		if (i == 8 || i == 13 || i == 18 || i == 23)
-			i++;
-		int hi = hexval((unsigned char)s[i]), lo = hexval((unsigned char)s[i + 1]);
-		if (hi < 0 || lo < 0)
-			return false;
-		b[k++] = (uint8_t)(hi << 4 | lo);
+	unsigned bad = 0;
+	for (size_t k = 0; k < 16; k++) {
+		unsigned hi = hex_plus_one[(unsigned char)s[at[k]]];
+		unsigned lo = hex_plus_one[(unsigned char)s[at[k] + 1]];
+		bad |= !hi | !lo;
+		b[k] = (uint8_t)((hi - 1) << 4 | ((lo - 1) & 0xF));
 	}
+	if (bad)
+		return false;
 	// The text is big-endian within each of the first three groups.
 	out->d1 = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
 	out->d2 = (uint16_t)(b[4] << 8 | b[5]);
@@ -155,9 +189,8 @@ static char *put_hex(char *p, uint32_t v, int digits)
 	return p;
 }
 
-void guid_format_sddl(const struct guid *g, struct strbuf *out)
+static char *put_guid(char *p, const struct guid *g)
 {
-	char b[36], *p = b;
 	p = put_hex(p, g->d1, 8);
 	*p++ = '-';
 	p = put_hex(p, g->d2, 4);
@@ -169,6 +202,13 @@ void guid_format_sddl(const struct guid *g, struct strbuf *out)
 	*p++ = '-';
 	for (int i = 2; i < 8; i++)
 		p = put_hex(p, g->d4[i], 2);
+	return p;
+}
+
+void guid_format_sddl(const struct guid *g, struct strbuf *out)
+{
+	char b[36];
+	put_guid(b, g);
 	strbuf_add(out, b, sizeof(b));
 }
 
@@ -252,7 +292,9 @@ static bool sid_number(const char **pp, const char *end, unsigned base, uint64_t
 		int d = hexval((unsigned char)*p);
 		if (d < 0 || (unsigned)d >= base)
 			break;
-		x = x > (UINT64_MAX - (unsigned)d) / base ? UINT64_MAX : x * base + (unsigned)d;
+		// A constant bound instead of a division per digit: exact up to 2^60,
+		// far past the 2^48 and 2^32 limits the callers check.
+		x = x > (UINT64_MAX >> 4) - 1 ? UINT64_MAX : x * base + (unsigned)d;
 	}
 	if (p == start)
 		return false;
@@ -409,12 +451,12 @@ static bool parse_rights(struct parser *ps, const char *p, const char *end, uint
 		return parse_mask_number(ps, p, end, out);
 	uint32_t mask = 0;
 	while (p < end) {
-		const struct code *c = end - p >= 2 ? find_right(p) : NULL;
-		if (!c)
+		uint32_t v;
+		if (end - p < 2 || !right_code(p, &v))
 			return fail(ps, p, "unknown access right '%s'; expected two-letter codes "
 				    "such as 'RPWP' or a number such as '0x1f'",
 				    quote(&q, p, end - p >= 2 ? p + 2 : end));
-		mask |= c->value;
+		mask |= v;
 		p += 2;
 		const char *next = skip_spaces(p, end);
 		if (next == end && next != p)
@@ -662,72 +704,92 @@ failed:
 
 // --- printing ---
 
-static void print_sid(const struct sid *sid, const struct sid_context *ctx, unsigned flags,
-		      struct strbuf *out)
+// Printers write into a caller's buffer and return the new end; print_ace builds
+// each ACE in a stack buffer and appends it once.
+static char *put_sid(char *p, const struct sid *sid, const struct sid_context *ctx,
+		     unsigned flags)
 {
 	const char *a = sid_to_alias(sid, ctx);
 	if (a && (flags & SDDL_PRINT_NUMERIC_RM) && !strcmp(a, "RM"))
 		a = NULL;
-	if (a)
-		strbuf_add(out, a, 2);
-	else
-		sid_format(sid, out);
+	if (!a)
+		return p + sid_format_buf(sid, p);
+	*p++ = a[0];
+	*p++ = a[1];
+	return p;
 }
 
-static void print_mask(uint8_t type, uint32_t mask, struct strbuf *out)
+static void print_sid(const struct sid *sid, const struct sid_context *ctx, unsigned flags,
+		      struct strbuf *out)
+{
+	char b[SID_TEXT_MAX];
+	strbuf_add(out, b, (size_t)(put_sid(b, sid, ctx, flags) - b));
+}
+
+static char *put_code(char *p, const char *name)
+{
+	*p++ = name[0];
+	if (name[1])
+		*p++ = name[1];
+	return p;
+}
+
+static char *put_mask(char *p, uint8_t type, uint32_t mask)
 {
 	if (!mask)
-		return;
+		return p;
 	if (type == ACE_MANDATORY_LABEL && !(mask & ~UINT32_C(7))) {
 		for (size_t i = 0; i < ARRAY_SIZE(label_right_codes); i++)
 			if (mask & label_right_codes[i].value)
-				strbuf_add(out, label_right_codes[i].name, 2);
-		return;
+				p = put_code(p, label_right_codes[i].name);
+		return p;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(composite_right_codes); i++)
-		if (mask == composite_right_codes[i].value) {
-			strbuf_add(out, composite_right_codes[i].name, 2);
-			return;
-		}
+		if (mask == composite_right_codes[i].value)
+			return put_code(p, composite_right_codes[i].name);
 	if (!(mask & ~NAMED_RIGHTS)) {
 		for (size_t i = 0; i < ARRAY_SIZE(right_codes); i++)
 			if (mask & right_codes[i].value)
-				strbuf_add(out, right_codes[i].name, 2);
-		return;
+				p = put_code(p, right_codes[i].name);
+		return p;
 	}
-	char b[10], *p = b;
 	*p++ = '0';
 	*p++ = 'x';
 	int digits = 1;
 	while (digits < 8 && (mask >> (4 * digits)))
 		digits++;
-	p = put_hex(p, mask, digits);
-	strbuf_add(out, b, (size_t)(p - b));
+	return put_hex(p, mask, digits);
 }
+
+// '(' + type + 5 separators + flags (14) + rights (34) + 2 GUIDs + SID + ')'.
+enum { ACE_TEXT_MAX = 2 + 2 + 5 + 14 + 34 + 2 * 36 + SID_TEXT_MAX };
 
 static void print_ace(const struct ace *ace, const struct sid_context *ctx, unsigned flags,
 		      struct strbuf *out)
 {
+	char b[ACE_TEXT_MAX], *p = b;
 	const char *type = ace_type_code(ace->type);
 	if (!type)
 		BUG("sddl_print: ACE type 0x%x has no SDDL code", ace->type);
-	strbuf_addch(out, '(');
-	strbuf_addstr(out, type);
-	strbuf_addch(out, ';');
+	*p++ = '(';
+	p = put_code(p, type);
+	*p++ = ';';
 	for (size_t i = 0; i < ARRAY_SIZE(ace_flag_codes); i++)
 		if (ace->flags & ace_flag_codes[i].value)
-			strbuf_add(out, ace_flag_codes[i].name, 2);
-	strbuf_addch(out, ';');
-	print_mask(ace->type, ace->mask, out);
-	strbuf_addch(out, ';');
-	if (ace_is_object(ace->type) && (ace->object_flags & ACE_OBJECT_TYPE_PRESENT))
-		guid_format_sddl(&ace->object_type, out);
-	strbuf_addch(out, ';');
-	if (ace_is_object(ace->type) && (ace->object_flags & ACE_INHERITED_OBJECT_TYPE_PRESENT))
-		guid_format_sddl(&ace->inherited_object_type, out);
-	strbuf_addch(out, ';');
-	print_sid(&ace->sid, ctx, flags, out);
-	strbuf_addch(out, ')');
+			p = put_code(p, ace_flag_codes[i].name);
+	*p++ = ';';
+	p = put_mask(p, ace->type, ace->mask);
+	*p++ = ';';
+	bool object = ace_is_object(ace->type);
+	if (object && (ace->object_flags & ACE_OBJECT_TYPE_PRESENT))
+		p = put_guid(p, &ace->object_type);
+	*p++ = ';';
+	if (object && (ace->object_flags & ACE_INHERITED_OBJECT_TYPE_PRESENT))
+		p = put_guid(p, &ace->inherited_object_type);
+	*p++ = ';';
+	p = put_sid(p, &ace->sid, ctx, flags);
+	*p++ = ')';
+	strbuf_add(out, b, (size_t)(p - b));
 }
 
 static void print_acl(const struct secdesc *sd, bool dacl, const struct sid_context *ctx,

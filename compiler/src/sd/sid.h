@@ -38,6 +38,10 @@ struct sid_context {
 bool sid_parse(const char *s, size_t len, struct sid *out, const char **err);
 // Windows' text form: authority in decimal below 2^32, else 0x%llX hex.
 void sid_format(const struct sid *sid, struct strbuf *out);
+// The same into `buf` (at least SID_TEXT_MAX bytes, not NUL-terminated); returns
+// the length. For printers that assemble a line in a local buffer.
+enum { SID_TEXT_MAX = 192 };
+size_t sid_format_buf(const struct sid *sid, char *buf);
 bool sid_equal(const struct sid *a, const struct sid *b);
 // A total order (for sorting and deduplication).
 int sid_compare(const struct sid *a, const struct sid *b);
