@@ -257,7 +257,13 @@ static void item_comments(struct reg_doc *doc, const struct item *it, bool rever
 			const struct m_ace *a = &d->aces[i];
 			strbuf_addf(&sb, "  %s ", a->type == ACE_DENY ? "deny" : "allow");
 			add_printable(&sb, principal_label(a->who));
-			strbuf_addch(&sb, ':');
+			strbuf_addstr(&sb, " (");
+			if (a->who->name && a->who->key) {
+				add_printable(&sb, a->who->name);
+				strbuf_addstr(&sb, ", ");
+			}
+			sid_format(&a->who->sid, &sb);
+			strbuf_addstr(&sb, "):");
 			comment(doc, &sb);
 			provenance(doc, &a->meta, "    from ");
 		}
