@@ -116,7 +116,7 @@ static void build_full(struct fixture *f)
 	r = &m->rules[0].rule;
 	r->id = S("gpoc-monitoring-wmi-async-in");
 	r->name = S("gpoc monitoring-wmi: WMI async callbacks (TCP-In)");
-	r->description = S("gpoc monitoring-wmi: examples/monitoring.yaml:8 (remote-wmi)");
+	r->description = S("gpoc policy monitoring-wmi: remote-wmi for monitoring");
 	r->dir = FW_DIR_IN;
 	r->action = FW_ALLOW;
 	r->protocol = FW_PROTO_TCP;
@@ -130,7 +130,7 @@ static void build_full(struct fixture *f)
 	r = &m->rules[1].rule;
 	r->id = S("gpoc-monitoring-wmi-rpcss-in");
 	r->name = S("gpoc monitoring-wmi: RPC endpoint mapper (TCP-In)");
-	r->description = S("gpoc monitoring-wmi: examples/monitoring.yaml:8 (remote-wmi)");
+	r->description = S("gpoc policy monitoring-wmi: remote-wmi for monitoring");
 	r->dir = FW_DIR_IN;
 	r->action = FW_ALLOW;
 	r->protocol = FW_PROTO_TCP;
@@ -161,7 +161,7 @@ static void build_full(struct fixture *f)
 	r = &m->rules[3].rule;
 	r->id = S("gpoc-monitoring-wmi-winmgmt-out");
 	r->name = S("gpoc monitoring-wmi: WMI service (TCP-Out)");
-	r->description = S("gpoc monitoring-wmi: examples/monitoring.yaml:11 (remote-wmi)");
+	r->description = S("gpoc policy monitoring-wmi: remote-wmi for legacy");
 	r->dir = FW_DIR_OUT;
 	r->action = FW_ALLOW;
 	r->protocol = FW_PROTO_TCP;
@@ -174,7 +174,7 @@ static void build_full(struct fixture *f)
 	r = &m->rules[4].rule;
 	r->id = S("gpoc-monitoring-wmi-winrm-in");
 	r->name = S("gpoc monitoring-wmi: WinRM for Monitoring (TCP-In)");
-	r->description = S("gpoc monitoring-wmi: examples/monitoring.yaml:8 (winrm-wmi)");
+	r->description = S("gpoc policy monitoring-wmi: winrm-wmi for monitoring");
 	r->dir = FW_DIR_IN;
 	r->action = FW_ALLOW;
 	r->protocol = FW_PROTO_TCP;
@@ -445,8 +445,15 @@ static void firewall_reads_back(const struct rendered *r, const struct model *m)
 	for (size_t i = 0; i < m->n_rules; i++) {
 		const struct fw_rule *want = &m->rules[i].rule;
 		assert_string_equal(s.rules[i].name, want->name);
+		// The model's description, then the intent lines it came from.
+		struct strbuf desc = STRBUF_INIT;
 		if (want->description)
-			assert_string_equal(s.rules[i].description, want->description);
+			strbuf_addstr(&desc, want->description);
+		else
+			strbuf_addf(&desc, "gpoc: %s", m->rules[i].meta.prov[0].capability);
+		strbuf_addf(&desc, " (monitoring.yaml:%u)", m->rules[i].meta.prov[0].grant.line);
+		assert_string_equal(s.rules[i].description, desc.buf);
+		strbuf_release(&desc);
 		if (want->program)
 			assert_string_equal(s.rules[i].program, want->program);
 		if (want->service)

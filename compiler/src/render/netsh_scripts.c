@@ -109,6 +109,33 @@ static bool sddl_ok(const char *sddl, const char *what, const struct sid_context
 	return ok;
 }
 
+// " (file.yaml:12, file.yaml:30)": where the effect came from.
+static void add_provenance(const struct effect_meta *meta, struct strbuf *out)
+{
+	const char *sep = " (";
+	size_t shown = 0;
+	for (size_t i = 0; i < meta->n_prov; i++) {
+		struct src_pos pos = meta->prov[i].grant;
+		if (!pos.file)
+			continue;
+		bool dup = false;
+		for (size_t k = 0; k < i && !dup; k++)
+			dup = meta->prov[k].grant.file == pos.file && meta->prov[k].grant.line == pos.line;
+		if (dup)
+			continue;
+		if (shown == 8) {
+			strbuf_addstr(out, ", ...");
+			break;
+		}
+		const char *base = strrchr(pos.file->name, '/');
+		strbuf_addf(out, "%s%s:%u", sep, base ? base + 1 : pos.file->name, pos.line);
+		sep = ", ";
+		shown++;
+	}
+	if (shown)
+		strbuf_addch(out, ')');
+}
+
 // --- Step writing ---
 
 struct script {
@@ -438,18 +465,19 @@ bool render_netsh(struct render_ctx *ctx)
 	for (size_t i = 0; i < m->n_rules; i++) {
 		const struct m_firewall *mf = &m->rules[i];
 		written[i] = mf->rule;
-		if (!mf->rule.description) {
-			// Provenance when the model gave no description: intent file and line.
-			struct strbuf desc = STRBUF_INIT;
-			struct src_pos pos = meta_pos(&mf->meta);
-			const char *file = pos.file ? pos.file->name : "intent";
-			const char *base = strrchr(file, '/');
-			strbuf_addf(&desc, "gpoc: %s line %u", base ? base + 1 : file, pos.line);
-			if (mf->meta.n_prov && mf->meta.prov[0].capability)
-				strbuf_addf(&desc, " (%s)", mf->meta.prov[0].capability);
-			descriptions[i] = strbuf_detach(&desc, NULL);
-			written[i].description = descriptions[i];
-		}
+		// The description carries provenance: the intent lines of the grants that
+		// caused the rule (file names without directories, so that the output does
+		// not depend on where the intent was compiled).
+		struct strbuf desc = STRBUF_INIT;
+		if (mf->rule.description)
+			strbuf_addstr(&desc, mf->rule.description);
+		else if (mf->meta.n_prov && mf->meta.prov[0].capability)
+			strbuf_addf(&desc, "gpoc: %s", mf->meta.prov[0].capability);
+		else
+			strbuf_addstr(&desc, "gpoc");
+		add_provenance(&mf->meta, &desc);
+		descriptions[i] = strbuf_detach(&desc, NULL);
+		written[i].description = descriptions[i];
 		struct strbuf lines = STRBUF_INIT;
 		strbuf_reset(&why);
 		bool ok = sddl_ok(mf->rule.remote_users_sddl, "remote user group", &m->sids, &why) &&
