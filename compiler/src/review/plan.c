@@ -1,0 +1,1887 @@
+// Plans: what changes in effective access between two models.
+//
+// The diff works on "facts", one per effect of a model, each with a key that
+// names the same effect in both models regardless of where in the intent it came
+// from (line numbers move; keys do not):
+//
+//   ACE         descriptor kind + target, principal identity (SID, else name), type
+//   baseline    descriptor kind + target (the descriptor is written whole), and
+//               per SID of the baseline (its entries)
+//   member      group identity + member identity
+//   firewall    rule ID
+//   registry    key + value name, case-insensitive
+//   step        step kind
+//
+// Both fact lists are sorted by key and walked together: a key on one side only is
+// an addition or a removal, a key on both sides whose payload differs is a change
+// described field by field (rights added and removed; remote address scope widened
+// or narrowed, comparing addresses as sets of intervals, so 10.0.0.0/8 covers
+// 10.1.0.0/16). Baseline entries are compared only when both models write the
+// descriptor whole: a baseline is Windows' default, so writing it is not a grant.
+//
+// Everything that reaches Markdown from an intent (principal names, reasons, rule
+// names, file names) goes into a code span or a fenced block, never into running
+// text, so a hostile intent cannot inject Markdown, HTML or @mentions into a
+// pull-request comment. Output is sorted by keys only: deterministic.
+#include "review/plan.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "netsh/fwaddr.h"
+#include "review/describe.h"
+#include "review/json.h"
+#include "review/lint.h"
+
+enum {
+	WMI_METHOD_EXECUTE = 0x2, WMI_PROVIDER_WRITE = 0x10,
+};
+
+struct fact {
+	enum plan_kind kind;
+	char *key;
+	char *object_key;
+	const struct model *m;
+	const struct m_descriptor *desc;
+	const struct m_ace *ace;        // PLAN_ACE
+	bool entry;                     // PLAN_BASELINE: an entry (sid) or the whole descriptor
+	struct sid sid;
+	uint32_t allowed, denied;
+	const struct m_member *member;
+	const struct m_firewall *fw;
+	const struct m_registry *reg;
+	const struct m_step *step;
+	const struct effect_meta *meta;
+};
+
+struct facts {
+	struct fact *v;
+	size_t n, alloc;
+};
+
+static char *xprintf(const char *fmt, ...) GPOC_PRINTF(1, 2);
+static char *xprintf(const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	return strbuf_detach(&sb, NULL);
+}
+
+static void add_lower(struct strbuf *sb, const char *s)
+{
+	for (; s && *s; s++)
+		strbuf_addch(sb, ascii_tolower((unsigned char)*s));
+}
+
+static char *descriptor_key(const struct m_descriptor *d)
+{
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_addf(&sb, "d%d:", (int)d->kind);
+	add_lower(&sb, d->target ? d->target : d->name);
+	return strbuf_detach(&sb, NULL);
+}
+
+static struct fact *new_fact(struct facts *fs, const struct model *m, enum plan_kind kind)
+{
+	GROW(fs->v, fs->alloc, fs->n + 1);
+	struct fact *f = &fs->v[fs->n++];
+	memset(f, 0, sizeof(*f));
+	f->kind = kind;
+	f->m = m;
+	return f;
+}
+
+static void collect_descriptor(struct facts *fs, const struct model *m, const struct m_descriptor *d)
+{
+	for (size_t i = 0; i < d->n_aces; i++) {
+		const struct m_ace *a = &d->aces[i];
+		struct fact *f = new_fact(fs, m, PLAN_ACE);
+		f->desc = d;
+		f->ace = a;
+		f->meta = &a->meta;
+		f->object_key = descriptor_key(d);
+		struct strbuf sb = STRBUF_INIT;
+		strbuf_addf(&sb, "%s|", f->object_key);
+		principal_identity(a->who, &sb);
+		strbuf_addf(&sb, "|%u", a->type);
+		f->key = strbuf_detach(&sb, NULL);
+	}
+	// Namespace baselines are never written (ps1 merges into the live descriptor).
+	if (!d->has_baseline || d->kind == DESC_NAMESPACE)
+		return;
+	struct fact *whole = new_fact(fs, m, PLAN_BASELINE);
+	whole->desc = d;
+	whole->object_key = descriptor_key(d);
+	whole->key = xprintf("%s|~baseline", whole->object_key);
+	const struct acl *dacl = &d->baseline.dacl;
+	for (size_t i = 0; i < dacl->count; i++) {
+		const struct sid *sid = &dacl->aces[i].sid;
+		bool seen = false;
+		for (size_t k = 0; k < i && !seen; k++)
+			seen = sid_equal(&dacl->aces[k].sid, sid);
+		if (seen)
+			continue;
+		struct fact *f = new_fact(fs, m, PLAN_BASELINE);
+		f->desc = d;
+		f->entry = true;
+		f->sid = *sid;
+		secdesc_effective_rights(&d->baseline, sid, &f->allowed, &f->denied);
+		f->object_key = descriptor_key(d);
+		struct strbuf sb = STRBUF_INIT;
+		strbuf_addf(&sb, "%s|~baseline|", f->object_key);
+		sid_format(sid, &sb);
+		f->key = strbuf_detach(&sb, NULL);
+	}
+}
+
+static void collect(struct facts *fs, const struct model *m)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->n_descriptors; i++)
+		collect_descriptor(fs, m, &m->descriptors[i]);
+	for (size_t i = 0; i < m->n_members; i++) {
+		const struct m_member *mb = &m->members[i];
+		struct fact *f = new_fact(fs, m, PLAN_MEMBER);
+		f->member = mb;
+		f->meta = &mb->meta;
+		struct strbuf sb = STRBUF_INIT;
+		strbuf_addstr(&sb, "g:");
+		principal_identity(mb->group, &sb);
+		f->object_key = xstrdup(sb.buf);
+		strbuf_addch(&sb, '|');
+		principal_identity(mb->member, &sb);
+		f->key = strbuf_detach(&sb, NULL);
+	}
+	for (size_t i = 0; i < m->n_rules; i++) {
+		const struct m_firewall *fw = &m->rules[i];
+		struct fact *f = new_fact(fs, m, PLAN_FIREWALL);
+		f->fw = fw;
+		f->meta = &fw->meta;
+		f->object_key = xprintf("f:%s", fw->rule.id ? fw->rule.id : "");
+		f->key = xstrdup(f->object_key);
+	}
+	for (size_t i = 0; i < m->n_values; i++) {
+		const struct m_registry *r = &m->values[i];
+		struct fact *f = new_fact(fs, m, PLAN_REGISTRY);
+		f->reg = r;
+		f->meta = &r->meta;
+		struct strbuf sb = STRBUF_INIT;
+		strbuf_addstr(&sb, "r:");
+		add_lower(&sb, r->value.key);
+		strbuf_addch(&sb, '\\');
+		add_lower(&sb, r->value.name);
+		f->object_key = strbuf_detach(&sb, NULL);
+		f->key = xstrdup(f->object_key);
+	}
+	for (size_t i = 0; i < m->n_steps; i++) {
+		const struct m_step *s = &m->steps[i];
+		struct fact *f = new_fact(fs, m, PLAN_STEP);
+		f->step = s;
+		f->meta = &s->meta;
+		f->object_key = xprintf("s:%d", (int)s->kind);
+		f->key = xstrdup(f->object_key);
+	}
+}
+
+static int cmp_fact(const void *pa, const void *pb)
+{
+	const struct fact *a = pa, *b = pb;
+	return strcmp(a->key, b->key);
+}
+
+static void facts_release(struct facts *fs)
+{
+	for (size_t i = 0; i < fs->n; i++) {
+		free(fs->v[i].key);
+		free(fs->v[i].object_key);
+	}
+	free(fs->v);
+}
+
+// --- Words for facts ---
+
+static const struct grant *grant_of(const struct model *m, struct src_pos pos)
+{
+	const struct intent *in = m->intent;
+	if (!in || !pos.file)
+		return NULL;
+	for (size_t i = 0; i < in->n_grants; i++) {
+		const struct grant *g = &in->grants[i];
+		if ((g->allow_pos.file == pos.file && g->allow_pos.line == pos.line && g->allow_pos.col == pos.col) ||
+		    (g->pos.file == pos.file && g->pos.line == pos.line && g->pos.col == pos.col))
+			return g;
+	}
+	return NULL;
+}
+
+static void add_who(struct plan_change *c, const struct principal *p, const struct sid *sid,
+		    const struct sid_context *ctx)
+{
+	struct strbuf key = STRBUF_INIT, disp = STRBUF_INIT;
+	if (p) {
+		principal_identity(p, &key);
+		describe_principal(p, ctx, &disp);
+	} else {
+		sid_format(sid, &key);
+		describe_sid(sid, ctx, &disp);
+	}
+	for (size_t i = 0; i < c->n_who; i++)
+		if (!strcmp(c->who[i].key, key.buf)) {
+			strbuf_release(&key);
+			strbuf_release(&disp);
+			return;
+		}
+	c->who = xrealloc(c->who, (c->n_who + 1) * sizeof(*c->who));
+	c->who[c->n_who].key = strbuf_detach(&key, NULL);
+	c->who[c->n_who].display = strbuf_detach(&disp, NULL);
+	c->n_who++;
+}
+
+static int cmp_who(const void *pa, const void *pb)
+{
+	return strcmp(((const struct plan_who *)pa)->key, ((const struct plan_who *)pb)->key);
+}
+
+static int cmp_source(const void *pa, const void *pb)
+{
+	const struct plan_source *a = pa, *b = pb;
+	int r = strcmp(a->file, b->file);
+	if (r)
+		return r;
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	if (a->col != b->col)
+		return a->col < b->col ? -1 : 1;
+	return strcmp(a->capability ? a->capability : "", b->capability ? b->capability : "");
+}
+
+static void add_source(struct plan_source **v, size_t *n, const struct model *m, struct src_pos pos,
+		       const char *capability)
+{
+	if (!pos.file)
+		return;
+	struct strbuf file = STRBUF_INIT;
+	model_display_path(m, pos.file->name, &file);
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp((*v)[i].file, file.buf) && (*v)[i].line == pos.line && (*v)[i].col == pos.col) {
+			strbuf_release(&file);
+			return;
+		}
+	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+	struct plan_source *s = &(*v)[(*n)++];
+	s->file = strbuf_detach(&file, NULL);
+	s->line = pos.line;
+	s->col = pos.col;
+	s->capability = capability ? xstrdup(capability) : NULL;
+}
+
+static void add_meta_sources(struct plan_source **v, size_t *n, const struct model *m,
+			     const struct effect_meta *meta)
+{
+	for (size_t i = 0; meta && i < meta->n_prov; i++)
+		add_source(v, n, m, meta->prov[i].grant, meta->prov[i].capability);
+	qsort(*v, *n, sizeof(**v), cmp_source);
+}
+
+static void describe_object(const struct fact *f, struct strbuf *out)
+{
+	switch (f->kind) {
+	case PLAN_ACE:
+	case PLAN_BASELINE:
+		describe_descriptor(f->desc, out);
+		return;
+	case PLAN_MEMBER:
+		strbuf_addstr(out, "group ");
+		describe_principal(f->member->group, &f->m->sids, out);
+		return;
+	case PLAN_FIREWALL:
+		strbuf_addf(out, "firewall rule %s", f->fw->rule.name ? f->fw->rule.name : f->fw->rule.id);
+		return;
+	case PLAN_REGISTRY:
+		strbuf_addstr(out, "registry value ");
+		describe_reg_path(&f->reg->value, out);
+		return;
+	case PLAN_STEP:
+		strbuf_addstr(out, f->step->kind == STEP_WINMGMT_STANDALONE ? "WMI service host"
+									 : "Certificate Services DCOM security");
+		return;
+	case PLAN_POLICY:
+		strbuf_addstr(out, "policy");
+		return;
+	}
+}
+
+static void describe_ace(const struct m_descriptor *d, uint8_t type, uint8_t flags, uint32_t mask,
+			 struct strbuf *out)
+{
+	if (type == ACE_DENY)
+		strbuf_addstr(out, "denied ");
+	describe_rights(d->vocab, mask, out);
+	if (d->kind == DESC_NAMESPACE && (flags & ACE_CI))
+		strbuf_addstr(out, ", inherited by sub-namespaces");
+}
+
+static void describe_addrs(const struct fw_rule *r, struct strbuf *out)
+{
+	if (!r->remote_addrs || !r->n_remote_addrs) {
+		strbuf_addstr(out, "any address");
+		return;
+	}
+	for (size_t i = 0; i < r->n_remote_addrs; i++) {
+		if (i)
+			strbuf_addstr(out, ", ");
+		strbuf_addstr(out, r->remote_addrs[i] ? r->remote_addrs[i] : "?");
+	}
+}
+
+static const char *proto_name(int p)
+{
+	switch (p) {
+	case FW_PROTO_ANY: return "any protocol";
+	case FW_PROTO_TCP: return "TCP";
+	case FW_PROTO_UDP: return "UDP";
+	case FW_PROTO_ICMPV4: return "ICMPv4";
+	case FW_PROTO_ICMPV6: return "ICMPv6";
+	}
+	return NULL;
+}
+
+static void describe_fw(const struct fw_rule *r, struct strbuf *out)
+{
+	strbuf_addstr(out, r->dir == FW_DIR_IN ? "inbound " : "outbound ");
+	strbuf_addstr(out, r->action == FW_ALLOW ? "allow " : r->action == FW_BLOCK ? "block " : "bypass ");
+	const char *pn = proto_name(r->protocol);
+	if (pn)
+		strbuf_addstr(out, pn);
+	else
+		strbuf_addf(out, "protocol %d", r->protocol);
+	if (r->local_ports)
+		strbuf_addf(out, " port %s", r->local_ports);
+	if (r->service)
+		strbuf_addf(out, " (service %s)", r->service);
+	else if (r->program)
+		strbuf_addf(out, " (program %s)", r->program);
+	strbuf_addstr(out, " from ");
+	describe_addrs(r, out);
+	if (!r->enabled)
+		strbuf_addstr(out, ", disabled");
+}
+
+static void describe_step(const struct m_step *s, struct strbuf *out)
+{
+	if (s->kind == STEP_WINMGMT_STANDALONE)
+		strbuf_addf(out, "winmgmt /standalonehost %d: WMI in its own process on TCP 24158", s->level);
+	else
+		strbuf_addstr(out, "certutil -setreg SetupStatus -SETUP_DCOM_SECURITY_UPDATED_FLAG, then "
+				   "restart certsvc");
+}
+
+static void describe_reg_value(const struct m_registry *r, struct strbuf *out)
+{
+	strbuf_addstr(out, "set to ");
+	describe_reg_data(&r->value, out);
+	if (r->display)
+		strbuf_addf(out, " (%s)", r->display);
+}
+
+// --- Address scopes: widened, narrowed or changed ---
+
+struct interval {
+	bool keyword;
+	int family;
+	unsigned kw;
+	uint8_t lo[16], hi[16];
+	const char *text; // when unparsable: compared as text
+};
+
+static void to_interval(const char *s, struct interval *iv)
+{
+	memset(iv, 0, sizeof(*iv));
+	struct fw_addr a;
+	const char *err;
+	if (!fw_addr_parse(s, strlen(s), true, &a, &err)) {
+		iv->text = s;
+		return;
+	}
+	size_t n = a.family == 6 ? 16 : 4;
+	switch (a.kind) {
+	case FWA_KEYWORD:
+		iv->keyword = true;
+		iv->kw = a.keyword;
+		return;
+	case FWA_HOST:
+		memcpy(iv->lo, a.a, n);
+		memcpy(iv->hi, a.a, n);
+		break;
+	case FWA_RANGE:
+		memcpy(iv->lo, a.a, n);
+		memcpy(iv->hi, a.b, n);
+		break;
+	case FWA_SUBNET:
+		for (size_t i = 0; i < n; i++) {
+			unsigned bits = a.prefix > i * 8 ? a.prefix - (unsigned)i * 8 : 0;
+			uint8_t mask = bits >= 8 ? 0xFF : (uint8_t)(0xFF << (8 - bits));
+			iv->lo[i] = a.a[i] & mask;
+			iv->hi[i] = (uint8_t)(a.a[i] | (uint8_t)~mask);
+		}
+		break;
+	}
+	iv->family = a.family;
+}
+
+static bool interval_covers(const struct interval *a, const struct interval *b)
+{
+	if (a->text || b->text)
+		return a->text && b->text && !ascii_strcasecmp(a->text, b->text);
+	if (a->keyword || b->keyword)
+		return a->keyword && b->keyword && a->kw == b->kw;
+	size_t n = a->family == 6 ? 16 : 4;
+	return a->family == b->family && memcmp(a->lo, b->lo, n) <= 0 && memcmp(b->hi, a->hi, n) <= 0;
+}
+
+static bool addrs_any(const struct fw_rule *r)
+{
+	if (!r->remote_addrs || !r->n_remote_addrs)
+		return true;
+	for (size_t i = 0; i < r->n_remote_addrs; i++)
+		if (r->remote_addrs[i] && !ascii_strcasecmp(r->remote_addrs[i], "any"))
+			return true;
+	return false;
+}
+
+// Every address of b lies in some address of a.
+static bool scope_covers(const struct fw_rule *a, const struct fw_rule *b)
+{
+	if (addrs_any(a))
+		return true;
+	if (addrs_any(b))
+		return false;
+	for (size_t j = 0; j < b->n_remote_addrs; j++) {
+		struct interval ib;
+		to_interval(b->remote_addrs[j], &ib);
+		bool in = false;
+		for (size_t i = 0; i < a->n_remote_addrs && !in; i++) {
+			struct interval ia;
+			to_interval(a->remote_addrs[i], &ia);
+			in = interval_covers(&ia, &ib);
+		}
+		if (!in)
+			return false;
+	}
+	return true;
+}
+
+static bool str_same(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+static void diff_field(struct strbuf *out, const char *what, const char *a, const char *b)
+{
+	if (str_same(a, b))
+		return;
+	if (out->len)
+		strbuf_addstr(out, "; ");
+	strbuf_addf(out, "%s %s → %s", what, a ? a : "any", b ? b : "any");
+}
+
+static const char *profiles_text(unsigned p, char *buf, size_t n)
+{
+	if (!p || p == (FW_PROFILE_DOMAIN | FW_PROFILE_PRIVATE | FW_PROFILE_PUBLIC))
+		return "all";
+	snprintf(buf, n, "%s%s%s%s%s", p & FW_PROFILE_DOMAIN ? "domain" : "",
+		 (p & FW_PROFILE_DOMAIN) && (p & ~FW_PROFILE_DOMAIN) ? "," : "",
+		 p & FW_PROFILE_PRIVATE ? "private" : "",
+		 (p & FW_PROFILE_PRIVATE) && (p & FW_PROFILE_PUBLIC) ? "," : "",
+		 p & FW_PROFILE_PUBLIC ? "public" : "");
+	return buf;
+}
+
+// Field-by-field change of a firewall rule; the description (which carries
+// provenance) is not a change in access.
+static void diff_fw(const struct fw_rule *a, const struct fw_rule *b, struct strbuf *out)
+{
+	bool wide = scope_covers(b, a), narrow = scope_covers(a, b);
+	if (!(wide && narrow)) {
+		struct strbuf x = STRBUF_INIT, y = STRBUF_INIT;
+		describe_addrs(a, &x);
+		describe_addrs(b, &y);
+		strbuf_addf(out, "remote addresses %s: %s → %s",
+			    wide ? "widened" : narrow ? "narrowed" : "changed", x.buf, y.buf);
+		strbuf_release(&x);
+		strbuf_release(&y);
+	}
+	char pa[32], pb[32];
+	if (a->dir != b->dir)
+		diff_field(out, "direction", a->dir == FW_DIR_IN ? "in" : "out", b->dir == FW_DIR_IN ? "in" : "out");
+	if (a->action != b->action)
+		diff_field(out, "action", a->action == FW_ALLOW ? "allow" : a->action == FW_BLOCK ? "block" : "bypass",
+			   b->action == FW_ALLOW ? "allow" : b->action == FW_BLOCK ? "block" : "bypass");
+	if (a->protocol != b->protocol) {
+		snprintf(pa, sizeof(pa), "%d", a->protocol);
+		snprintf(pb, sizeof(pb), "%d", b->protocol);
+		diff_field(out, "protocol", proto_name(a->protocol) ? proto_name(a->protocol) : pa,
+			   proto_name(b->protocol) ? proto_name(b->protocol) : pb);
+	}
+	diff_field(out, "local ports", a->local_ports, b->local_ports);
+	diff_field(out, "remote ports", a->remote_ports, b->remote_ports);
+	diff_field(out, "program", a->program, b->program);
+	diff_field(out, "service", a->service, b->service);
+	if (a->enabled != b->enabled)
+		diff_field(out, "state", a->enabled ? "enabled" : "disabled", b->enabled ? "enabled" : "disabled");
+	char bufa[32], bufb[32];
+	const char *ta = profiles_text(a->profiles, bufa, sizeof(bufa));
+	const char *tb = profiles_text(b->profiles, bufb, sizeof(bufb));
+	if (strcmp(ta, tb))
+		diff_field(out, "profiles", ta, tb);
+	if (a->security != b->security) {
+		snprintf(pa, sizeof(pa), "%d", (int)a->security);
+		snprintf(pb, sizeof(pb), "%d", (int)b->security);
+		diff_field(out, "security level", pa, pb);
+	}
+	if (a->edge != b->edge) {
+		snprintf(pa, sizeof(pa), "%d", (int)a->edge);
+		snprintf(pb, sizeof(pb), "%d", (int)b->edge);
+		diff_field(out, "edge traversal", pa, pb);
+	}
+	diff_field(out, "authorized users", a->remote_users_sddl, b->remote_users_sddl);
+	diff_field(out, "authorized computers", a->remote_machines_sddl, b->remote_machines_sddl);
+	diff_field(out, "name", a->name, b->name);
+	diff_field(out, "group", a->group, b->group);
+}
+
+static bool reg_same(const struct reg_value *a, const struct reg_value *b)
+{
+	return a->type == b->type && a->size == b->size &&
+	       (a->size == 0 || (a->data && b->data && !memcmp(a->data, b->data, a->size)));
+}
+
+// --- Targets whose artifacts change (docs/plan.md, "Artifacts") ---
+
+static unsigned fact_targets(const struct fact *f)
+{
+	unsigned t = TARGET_MODEL;
+	switch (f->kind) {
+	case PLAN_ACE:
+	case PLAN_BASELINE:
+		if (f->desc->kind == DESC_NAMESPACE)
+			t |= TARGET_SDDL | TARGET_PS1;
+		else
+			t |= TARGET_SDDL | TARGET_REG | TARGET_GPO;
+		break;
+	case PLAN_MEMBER:
+	case PLAN_FIREWALL:
+		t |= TARGET_GPO | TARGET_NETSH;
+		break;
+	case PLAN_REGISTRY:
+		t |= TARGET_GPO | TARGET_REG;
+		if (!f->reg->stock_template)
+			t |= TARGET_ADMX;
+		break;
+	case PLAN_STEP:
+		t |= TARGET_NETSH;
+		break;
+	case PLAN_POLICY:
+		t = TARGET_ALL;
+		break;
+	}
+	return t;
+}
+
+// --- Building changes ---
+
+static struct plan_change *new_change(struct plan *p, enum plan_op op, const struct fact *f)
+{
+	GROW(p->v, p->alloc, p->n + 1);
+	struct plan_change *c = &p->v[p->n++];
+	memset(c, 0, sizeof(*c));
+	c->op = op;
+	c->kind = f->kind;
+	c->object_key = xstrdup(f->object_key);
+	struct strbuf sb = STRBUF_INIT;
+	describe_object(f, &sb);
+	c->object = strbuf_detach(&sb, NULL);
+	c->vocab = -1;
+	c->targets = fact_targets(f) & p->outputs;
+	if (f->meta && f->meta->risk)
+		c->risk = f->meta->risk;
+	return c;
+}
+
+// Principals a change concerns: the ACE's or member's own, else those of the
+// grants behind the effect.
+static void set_who(struct plan_change *c, const struct fact *f)
+{
+	const struct sid_context *ctx = &f->m->sids;
+	switch (f->kind) {
+	case PLAN_ACE:
+		add_who(c, f->ace->who, NULL, ctx);
+		break;
+	case PLAN_BASELINE:
+		if (f->entry)
+			add_who(c, NULL, &f->sid, ctx);
+		break;
+	case PLAN_MEMBER:
+		add_who(c, f->member->member, NULL, ctx);
+		break;
+	default:
+		for (size_t i = 0; f->meta && i < f->meta->n_prov; i++) {
+			const struct grant *g = grant_of(f->m, f->meta->prov[i].grant);
+			if (g && g->to)
+				add_who(c, g->to, NULL, ctx);
+		}
+		break;
+	}
+	qsort(c->who, c->n_who, sizeof(*c->who), cmp_who);
+}
+
+static void set_sources(struct plan_change *c, const struct fact *f)
+{
+	if (f->kind == PLAN_BASELINE) {
+		add_source(&c->src, &c->n_src, f->m, f->desc->baseline_pos, NULL);
+		return;
+	}
+	add_meta_sources(&c->src, &c->n_src, f->m, f->meta);
+}
+
+// An addition or removal: the fact as a whole.
+static void one_sided(struct plan *p, enum plan_op op, const struct fact *f)
+{
+	struct strbuf t = STRBUF_INIT;
+	switch (f->kind) {
+	case PLAN_ACE:
+		describe_ace(f->desc, f->ace->type, f->ace->flags, f->ace->mask, &t);
+		break;
+	case PLAN_BASELINE:
+		if (f->entry) {
+			describe_rights(f->desc->vocab, f->allowed, &t);
+			strbuf_addf(&t, " (baseline %s)", f->desc->baseline_name ? f->desc->baseline_name : "?");
+		} else {
+			strbuf_addf(&t, "%s written whole from baseline %s plus the grants",
+				    descriptor_value_name(f->desc->kind),
+				    f->desc->baseline_name ? f->desc->baseline_name : "?");
+		}
+		break;
+	case PLAN_MEMBER:
+		strbuf_addstr(&t, "member of ");
+		describe_principal(f->member->group, &f->m->sids, &t);
+		break;
+	case PLAN_FIREWALL:
+		describe_fw(&f->fw->rule, &t);
+		break;
+	case PLAN_REGISTRY:
+		describe_reg_value(f->reg, &t);
+		break;
+	case PLAN_STEP:
+		describe_step(f->step, &t);
+		break;
+	case PLAN_POLICY:
+		break;
+	}
+	struct plan_change *c = new_change(p, op, f);
+	c->text = strbuf_detach(&t, NULL);
+	if (f->kind == PLAN_ACE || (f->kind == PLAN_BASELINE && f->entry)) {
+		c->vocab = (int)f->desc->vocab;
+		uint32_t mask = f->kind == PLAN_ACE ? f->ace->mask : f->allowed;
+		if (op == PLAN_ADD)
+			c->new_mask = mask;
+		else
+			c->old_mask = mask;
+	} else {
+		struct strbuf v = STRBUF_INIT;
+		if (f->kind == PLAN_REGISTRY)
+			describe_reg_data(&f->reg->value, &v);
+		else if (f->kind == PLAN_STEP && f->step->kind == STEP_WINMGMT_STANDALONE)
+			strbuf_addf(&v, "level %d", f->step->level);
+		else if (f->kind == PLAN_FIREWALL)
+			describe_fw(&f->fw->rule, &v);
+		if (v.len)
+			*(op == PLAN_ADD ? &c->after : &c->before) = strbuf_detach(&v, NULL);
+		strbuf_release(&v);
+	}
+	set_who(c, f);
+	set_sources(c, f);
+}
+
+static void rights_delta(enum rights_vocab v, uint32_t a, uint32_t b, struct strbuf *t)
+{
+	// COM's EXECUTE bit rides along with every grant; it is not a right of its own.
+	uint32_t ignore = (v == VOCAB_COM_LAUNCH || v == VOCAB_COM_ACCESS) ? 0x1 : 0;
+	uint32_t added = b & ~a & ~ignore, removed = a & ~b & ~ignore;
+	if (added) {
+		strbuf_addstr(t, "rights added: ");
+		describe_rights(v, added, t);
+	}
+	if (removed) {
+		strbuf_addstr(t, added ? "; rights removed: " : "rights removed: ");
+		describe_rights(v, removed, t);
+	}
+	if (!added && !removed && a != b) {
+		strbuf_addstr(t, "rights ");
+		describe_rights(v, a, t);
+		strbuf_addstr(t, " → ");
+		describe_rights(v, b, t);
+	}
+}
+
+// A key in both models: a change if the payload differs.
+static void two_sided(struct plan *p, const struct fact *o, const struct fact *n)
+{
+	struct strbuf t = STRBUF_INIT;
+	char *before = NULL, *after = NULL;
+	bool masks = false;
+	uint32_t om = 0, nm = 0;
+	switch (n->kind) {
+	case PLAN_ACE:
+		om = o->ace->mask;
+		nm = n->ace->mask;
+		masks = true;
+		rights_delta(n->desc->vocab, om, nm, &t);
+		{
+			uint8_t of = o->ace->flags, nf = n->ace->flags;
+			uint8_t worded = n->desc->kind == DESC_NAMESPACE ? ACE_CI : 0;
+			if ((of ^ nf) & worded)
+				strbuf_addf(&t, "%s%s inherited by sub-namespaces", t.len ? "; " : "",
+					    (nf & ACE_CI) ? "now" : "no longer");
+			if ((of ^ nf) & ~worded)
+				strbuf_addf(&t, "%sACE flags 0x%02x → 0x%02x", t.len ? "; " : "", of, nf);
+		}
+		break;
+	case PLAN_BASELINE:
+		if (n->entry) {
+			om = o->allowed;
+			nm = n->allowed;
+			masks = true;
+			rights_delta(n->desc->vocab, om, nm, &t);
+			if (t.len)
+				strbuf_addf(&t, " (baseline %s)", n->desc->baseline_name ? n->desc->baseline_name : "?");
+		} else if (!str_same(o->desc->baseline_name, n->desc->baseline_name)) {
+			strbuf_addf(&t, "baseline %s → %s", o->desc->baseline_name ? o->desc->baseline_name : "?",
+				    n->desc->baseline_name ? n->desc->baseline_name : "?");
+		}
+		break;
+	case PLAN_MEMBER:
+		break;
+	case PLAN_FIREWALL:
+		diff_fw(&o->fw->rule, &n->fw->rule, &t);
+		if (t.len) {
+			struct strbuf x = STRBUF_INIT;
+			describe_fw(&o->fw->rule, &x);
+			before = strbuf_detach(&x, NULL);
+			describe_fw(&n->fw->rule, &x);
+			after = strbuf_detach(&x, NULL);
+		}
+		break;
+	case PLAN_REGISTRY:
+		if (!reg_same(&o->reg->value, &n->reg->value)) {
+			struct strbuf x = STRBUF_INIT;
+			describe_reg_data(&o->reg->value, &x);
+			before = strbuf_detach(&x, NULL);
+			describe_reg_data(&n->reg->value, &x);
+			after = strbuf_detach(&x, NULL);
+			strbuf_addf(&t, "changed from %s to %s", before, after);
+		}
+		break;
+	case PLAN_STEP:
+		if (o->step->level != n->step->level) {
+			before = xprintf("level %d", o->step->level);
+			after = xprintf("level %d", n->step->level);
+			strbuf_addf(&t, "winmgmt /standalonehost level %d → %d", o->step->level, n->step->level);
+		}
+		break;
+	case PLAN_POLICY:
+		break;
+	}
+	if (!t.len) {
+		strbuf_release(&t);
+		free(before);
+		free(after);
+		return;
+	}
+	struct plan_change *c = new_change(p, PLAN_CHANGE, n);
+	c->text = strbuf_detach(&t, NULL);
+	c->before = before;
+	c->after = after;
+	if (masks) {
+		c->vocab = (int)n->desc->vocab;
+		c->old_mask = om;
+		c->new_mask = nm;
+	}
+	// A change concerns who it concerned before too (a rule's grants can move).
+	set_who(c, o);
+	set_who(c, n);
+	set_sources(c, n);
+}
+
+// Baseline entries count only when both sides write the descriptor whole.
+static bool both_write_whole(const struct facts *a, const struct facts *b, const char *object_key)
+{
+	int found = 0;
+	const struct facts *sides[2] = { a, b };
+	for (int s = 0; s < 2; s++)
+		for (size_t i = 0; i < sides[s]->n; i++) {
+			const struct fact *f = &sides[s]->v[i];
+			if (f->kind == PLAN_BASELINE && !f->entry && !strcmp(f->object_key, object_key)) {
+				found++;
+				break;
+			}
+		}
+	return found == 2;
+}
+
+static void diff_facts(struct plan *p, struct facts *of, struct facts *nf)
+{
+	qsort(of->v, of->n, sizeof(*of->v), cmp_fact);
+	qsort(nf->v, nf->n, sizeof(*nf->v), cmp_fact);
+	size_t i = 0, j = 0;
+	while (i < of->n || j < nf->n) {
+		int c = i >= of->n ? 1 : j >= nf->n ? -1 : strcmp(of->v[i].key, nf->v[j].key);
+		const struct fact *f = c < 0 ? &of->v[i] : &nf->v[j];
+		bool entry = f->kind == PLAN_BASELINE && f->entry;
+		if (c == 0) {
+			if (!entry || both_write_whole(of, nf, f->object_key))
+				two_sided(p, &of->v[i], &nf->v[j]);
+			i++;
+			j++;
+		} else if (c < 0) {
+			if (!entry || both_write_whole(of, nf, f->object_key))
+				one_sided(p, PLAN_REMOVE, f);
+			i++;
+		} else {
+			if (!entry || both_write_whole(of, nf, f->object_key))
+				one_sided(p, PLAN_ADD, f);
+			j++;
+		}
+	}
+}
+
+static void policy_changes(struct plan *p, const struct model *old, const struct model *new)
+{
+	if (!old || !old->intent || !new->intent)
+		return;
+	const struct intent *a = old->intent, *b = new->intent;
+	struct fact f = { 0 };
+	f.kind = PLAN_POLICY;
+	f.m = new;
+	char policy_key[] = "p:policy", outputs_key[] = "p:outputs"; // new_change copies them
+	f.object_key = policy_key;
+	if (!str_same(a->policy.name, b->policy.name)) {
+		struct plan_change *c = new_change(p, PLAN_CHANGE, &f);
+		c->text = xprintf("name %s → %s: rule IDs, file names and GPO IDs derive from it",
+				  a->policy.name ? a->policy.name : "?", b->policy.name ? b->policy.name : "?");
+		c->before = a->policy.name ? xstrdup(a->policy.name) : NULL;
+		c->after = b->policy.name ? xstrdup(b->policy.name) : NULL;
+		add_source(&c->src, &c->n_src, new, b->policy.pos, NULL);
+	}
+	if (a->outputs != b->outputs) {
+		struct strbuf t = STRBUF_INIT;
+		for (unsigned bit = 1; bit & TARGET_ALL; bit <<= 1) {
+			if ((a->outputs & bit) == (b->outputs & bit))
+				continue;
+			strbuf_addf(&t, "%s%s%s", t.len ? ", " : "outputs ", (b->outputs & bit) ? "+" : "-",
+				    target_name(bit));
+		}
+		f.object_key = outputs_key;
+		struct plan_change *c = new_change(p, PLAN_CHANGE, &f);
+		c->text = strbuf_detach(&t, NULL);
+		c->targets = a->outputs ^ b->outputs;
+		add_source(&c->src, &c->n_src, new, b->outputs_pos, NULL);
+	}
+}
+
+// --- Risk acceptances ---
+
+struct risk_entry {
+	const char *risk, *reason;
+	const struct effect_meta **metas;
+	size_t n_metas;
+};
+
+static void collect_risk(struct risk_entry **v, size_t *n, const struct effect_meta *meta)
+{
+	if (!meta || !meta->risk)
+		return;
+	struct risk_entry *e = NULL;
+	for (size_t i = 0; i < *n && !e; i++)
+		if (!strcmp((*v)[i].risk, meta->risk))
+			e = &(*v)[i];
+	if (!e) {
+		*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+		e = &(*v)[(*n)++];
+		memset(e, 0, sizeof(*e));
+		e->risk = meta->risk;
+		e->reason = meta->risk_reason;
+	}
+	e->metas = xrealloc(e->metas, (e->n_metas + 1) * sizeof(*e->metas));
+	e->metas[e->n_metas++] = meta;
+}
+
+static void collect_risks(const struct model *m, struct risk_entry **v, size_t *n)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->n_descriptors; i++)
+		for (size_t k = 0; k < m->descriptors[i].n_aces; k++)
+			collect_risk(v, n, &m->descriptors[i].aces[k].meta);
+	for (size_t i = 0; i < m->n_members; i++)
+		collect_risk(v, n, &m->members[i].meta);
+	for (size_t i = 0; i < m->n_rules; i++)
+		collect_risk(v, n, &m->rules[i].meta);
+	for (size_t i = 0; i < m->n_values; i++)
+		collect_risk(v, n, &m->values[i].meta);
+	for (size_t i = 0; i < m->n_steps; i++)
+		collect_risk(v, n, &m->steps[i].meta);
+}
+
+static void add_risk(struct plan *p, enum plan_op op, const struct risk_entry *e, const char *old_reason,
+		     const struct model *m)
+{
+	GROW(p->risks, p->alloc_risks, p->n_risks + 1);
+	struct plan_risk *r = &p->risks[p->n_risks++];
+	memset(r, 0, sizeof(*r));
+	r->op = op;
+	r->risk = xstrdup(e->risk);
+	r->reason = e->reason ? xstrdup(e->reason) : NULL;
+	r->old_reason = old_reason ? xstrdup(old_reason) : NULL;
+	for (size_t i = 0; i < e->n_metas; i++)
+		add_meta_sources(&r->src, &r->n_src, m, e->metas[i]);
+}
+
+static int cmp_risk(const void *pa, const void *pb)
+{
+	const struct plan_risk *a = pa, *b = pb;
+	return strcmp(a->risk, b->risk);
+}
+
+static void diff_risks(struct plan *p, const struct model *old, const struct model *new)
+{
+	struct risk_entry *ov = NULL, *nv = NULL;
+	size_t on = 0, nn = 0;
+	collect_risks(old, &ov, &on);
+	collect_risks(new, &nv, &nn);
+	for (size_t j = 0; j < nn; j++) {
+		const struct risk_entry *o = NULL;
+		for (size_t i = 0; i < on && !o; i++)
+			if (!strcmp(ov[i].risk, nv[j].risk))
+				o = &ov[i];
+		if (!o)
+			add_risk(p, PLAN_ADD, &nv[j], NULL, new);
+		else if (!str_same(o->reason, nv[j].reason))
+			add_risk(p, PLAN_CHANGE, &nv[j], o->reason, new);
+	}
+	for (size_t i = 0; i < on; i++) {
+		bool kept = false;
+		for (size_t j = 0; j < nn && !kept; j++)
+			kept = !strcmp(ov[i].risk, nv[j].risk);
+		if (!kept)
+			add_risk(p, PLAN_REMOVE, &ov[i], NULL, old);
+	}
+	qsort(p->risks, p->n_risks, sizeof(*p->risks), cmp_risk);
+	for (size_t i = 0; i < on; i++)
+		free(ov[i].metas);
+	for (size_t j = 0; j < nn; j++)
+		free(nv[j].metas);
+	free(ov);
+	free(nv);
+}
+
+// --- Markdown helpers ---
+
+// Control characters and invalid bytes as \xNN: a name can never end a line, a
+// table row or a fenced block.
+static void add_sanitized(struct strbuf *out, const char *s)
+{
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+		if (*c < 0x20 || *c == 0x7f)
+			strbuf_addf(out, "\\x%02x", *c);
+		else
+			strbuf_addch(out, (char)*c);
+	}
+}
+
+// `text` as a CommonMark code span: a fence longer than any backtick run inside,
+// padded when the text starts or ends with a backtick.
+static void md_code(struct strbuf *out, const char *text)
+{
+	struct strbuf s = STRBUF_INIT;
+	add_sanitized(&s, text);
+	size_t run = 0, longest = 0;
+	for (size_t i = 0; i < s.len; i++) {
+		run = s.buf[i] == '`' ? run + 1 : 0;
+		if (run > longest)
+			longest = run;
+	}
+	bool pad = s.len && (s.buf[0] == '`' || s.buf[s.len - 1] == '`' || s.buf[0] == ' ');
+	for (size_t i = 0; i <= longest; i++)
+		strbuf_addch(out, '`');
+	if (pad)
+		strbuf_addch(out, ' ');
+	strbuf_addbuf(out, &s);
+	if (pad)
+		strbuf_addch(out, ' ');
+	for (size_t i = 0; i <= longest; i++)
+		strbuf_addch(out, '`');
+	strbuf_release(&s);
+}
+
+static void html_text(struct strbuf *out, const char *s)
+{
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+		switch (*c) {
+		case '&': strbuf_addstr(out, "&amp;"); break;
+		case '<': strbuf_addstr(out, "&lt;"); break;
+		case '>': strbuf_addstr(out, "&gt;"); break;
+		case '"': strbuf_addstr(out, "&quot;"); break;
+		case '\'': strbuf_addstr(out, "&#39;"); break;
+		// Markdown would still read these inside <summary> on some renderers.
+		case '`': strbuf_addstr(out, "&#96;"); break;
+		case '@': strbuf_addstr(out, "&#64;"); break;
+		case '*': strbuf_addstr(out, "&#42;"); break;
+		case '_': strbuf_addstr(out, "&#95;"); break;
+		case '[': strbuf_addstr(out, "&#91;"); break;
+		case ']': strbuf_addstr(out, "&#93;"); break;
+		case '\\': strbuf_addstr(out, "&#92;"); break;
+		default:
+			if (*c < 0x20 || *c == 0x7f)
+				strbuf_addf(out, "\\x%02x", *c);
+			else
+				strbuf_addch(out, (char)*c);
+		}
+	}
+}
+
+static char op_char(enum plan_op op)
+{
+	return op == PLAN_ADD ? '+' : op == PLAN_REMOVE ? '-' : '~';
+}
+
+static void add_sources_text(struct strbuf *out, const struct plan_source *src, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		strbuf_addstr(out, i ? ", " : " — ");
+		add_sanitized(out, src[i].file);
+		if (src[i].line)
+			strbuf_addf(out, ":%u", src[i].line);
+	}
+}
+
+static void add_who_list(struct strbuf *out, const struct plan_change *c)
+{
+	if (!c->n_who) {
+		strbuf_addstr(out, "host");
+		return;
+	}
+	for (size_t i = 0; i < c->n_who; i++) {
+		if (i)
+			strbuf_addstr(out, ", ");
+		add_sanitized(out, c->who[i].display);
+	}
+}
+
+// One line of a ```diff block. `subject` says which of principal/object lead.
+enum line_style { LINE_FULL, LINE_UNDER_PRINCIPAL, LINE_UNDER_OBJECT };
+
+static void diff_line(struct strbuf *out, const struct plan_change *c, enum line_style style)
+{
+	strbuf_addch(out, op_char(c->op));
+	strbuf_addch(out, ' ');
+	if (style != LINE_UNDER_PRINCIPAL) {
+		add_who_list(out, c);
+		strbuf_addstr(out, ": ");
+	}
+	if (style != LINE_UNDER_OBJECT) {
+		add_sanitized(out, c->object);
+		strbuf_addstr(out, ": ");
+	}
+	add_sanitized(out, c->text);
+	add_sources_text(out, c->src, c->n_src);
+	strbuf_addch(out, '\n');
+}
+
+static void plural(struct strbuf *out, size_t n, const char *one, const char *many)
+{
+	strbuf_addf(out, "%zu %s", n, n == 1 ? one : many);
+}
+
+struct tally {
+	size_t add, remove, change;
+};
+
+static void count(struct tally *t, enum plan_op op)
+{
+	if (op == PLAN_ADD)
+		t->add++;
+	else if (op == PLAN_REMOVE)
+		t->remove++;
+	else
+		t->change++;
+}
+
+static void tally_text(struct strbuf *out, const struct tally *t)
+{
+	bool first = true;
+	if (t->add) {
+		strbuf_addf(out, "%zu added", t->add);
+		first = false;
+	}
+	if (t->remove) {
+		strbuf_addf(out, "%s%zu removed", first ? "" : ", ", t->remove);
+		first = false;
+	}
+	if (t->change)
+		strbuf_addf(out, "%s%zu changed", first ? "" : ", ", t->change);
+}
+
+// Distinct principal keys of the plan, sorted; a NULL-free list of pointers into changes.
+static size_t principal_list(const struct plan *p, const struct plan_who ***out)
+{
+	const struct plan_who **v = NULL;
+	size_t n = 0;
+	for (size_t i = 0; i < p->n; i++)
+		for (size_t k = 0; k < p->v[i].n_who; k++) {
+			const struct plan_who *w = &p->v[i].who[k];
+			bool seen = false;
+			for (size_t j = 0; j < n && !seen; j++)
+				seen = !strcmp(v[j]->key, w->key);
+			if (!seen) {
+				v = xrealloc(v, (n + 1) * sizeof(*v));
+				v[n++] = w;
+			}
+		}
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && strcmp(v[j - 1]->key, v[j]->key) > 0; j--) {
+			const struct plan_who *t = v[j];
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+	*out = v;
+	return n;
+}
+
+static bool change_has_who(const struct plan_change *c, const char *key)
+{
+	for (size_t k = 0; k < c->n_who; k++)
+		if (!strcmp(c->who[k].key, key))
+			return true;
+	return false;
+}
+
+static void md_details_open(struct strbuf *out, const char *title_html)
+{
+	strbuf_addf(out, "<details><summary>%s</summary>\n\n", title_html);
+}
+
+static void md_details_close(struct strbuf *out)
+{
+	strbuf_addstr(out, "</details>\n\n");
+}
+
+static void md_lint(const struct plan *p, struct strbuf *out)
+{
+	const struct diag *d = &p->lint;
+	if (!d->n)
+		return;
+	struct strbuf title = STRBUF_INIT;
+	strbuf_addstr(&title, "Lint findings: ");
+	size_t notes = d->n - d->errors - d->warnings;
+	plural(&title, d->errors, "error", "errors");
+	strbuf_addstr(&title, ", ");
+	plural(&title, d->warnings, "warning", "warnings");
+	strbuf_addstr(&title, ", ");
+	plural(&title, notes, "note", "notes");
+	md_details_open(out, title.buf);
+	strbuf_release(&title);
+	strbuf_addstr(out, "```text\n");
+	for (size_t i = 0; i < d->n; i++) {
+		const struct diag_entry *e = &d->v[i];
+		if (e->pos.file) {
+			add_sanitized(out, e->pos.file->name);
+			if (e->pos.line)
+				strbuf_addf(out, ":%u:%u", e->pos.line, e->pos.col ? e->pos.col : 1);
+			strbuf_addstr(out, ": ");
+		}
+		strbuf_addstr(out, e->severity == DIAG_ERROR ? "error: " : e->severity == DIAG_WARNING ? "warning: " : "note: ");
+		add_sanitized(out, e->message);
+		if (e->rule)
+			strbuf_addf(out, " [%s]", e->rule);
+		strbuf_addch(out, '\n');
+		if (e->hint) {
+			strbuf_addstr(out, "    hint: ");
+			add_sanitized(out, e->hint);
+			strbuf_addch(out, '\n');
+		}
+	}
+	strbuf_addstr(out, "```\n\n");
+	strbuf_addstr(out, "Rule IDs are explained in `docs/lint.md`.\n\n");
+	md_details_close(out);
+}
+
+void plan_markdown(const struct plan *p, struct strbuf *out)
+{
+	struct tally all = { 0 };
+	for (size_t i = 0; i < p->n; i++)
+		count(&all, p->v[i].op);
+
+	strbuf_addstr(out, "## gpoc plan\n\n");
+	if (p->old_name) {
+		md_code(out, p->old_name);
+		strbuf_addstr(out, " → ");
+	}
+	md_code(out, p->new_name ? p->new_name : "(none)");
+	strbuf_addstr(out, ": ");
+	if (!p->n) {
+		strbuf_addstr(out, "**no change in effective access.**\n\n");
+	} else {
+		strbuf_addstr(out, "**");
+		plural(out, p->n, "change", "changes");
+		strbuf_addstr(out, "** (");
+		tally_text(out, &all);
+		strbuf_addstr(out, ").\n\n");
+	}
+
+	const struct plan_who **who;
+	size_t n_who = principal_list(p, &who);
+	bool host = false;
+	for (size_t i = 0; i < p->n; i++)
+		host |= p->v[i].n_who == 0;
+	if (p->n) {
+		strbuf_addstr(out, "### Who gains or loses what\n\n");
+		for (size_t w = 0; w < n_who; w++) {
+			struct tally t = { 0 };
+			for (size_t i = 0; i < p->n; i++)
+				if (change_has_who(&p->v[i], who[w]->key))
+					count(&t, p->v[i].op);
+			strbuf_addstr(out, "- ");
+			md_code(out, who[w]->display);
+			strbuf_addstr(out, ": ");
+			tally_text(out, &t);
+			strbuf_addch(out, '\n');
+		}
+		if (host) {
+			struct tally t = { 0 };
+			for (size_t i = 0; i < p->n; i++)
+				if (!p->v[i].n_who)
+					count(&t, p->v[i].op);
+			strbuf_addstr(out, "- host settings: ");
+			tally_text(out, &t);
+			strbuf_addch(out, '\n');
+		}
+		strbuf_addch(out, '\n');
+	}
+
+	if (p->n_risks) {
+		strbuf_addstr(out, "### Risk acceptances\n\n```diff\n");
+		for (size_t i = 0; i < p->n_risks; i++) {
+			const struct plan_risk *r = &p->risks[i];
+			strbuf_addch(out, op_char(r->op));
+			strbuf_addch(out, ' ');
+			add_sanitized(out, r->risk);
+			if (r->op == PLAN_REMOVE) {
+				strbuf_addstr(out, ": no longer accepted");
+			} else {
+				strbuf_addstr(out, ": accepted because \"");
+				add_sanitized(out, r->reason ? r->reason : "");
+				strbuf_addch(out, '"');
+				if (r->op == PLAN_CHANGE) {
+					strbuf_addstr(out, " (was \"");
+					add_sanitized(out, r->old_reason ? r->old_reason : "");
+					strbuf_addstr(out, "\")");
+				}
+			}
+			add_sources_text(out, r->src, r->n_src);
+			strbuf_addch(out, '\n');
+		}
+		strbuf_addstr(out, "```\n\n");
+	}
+
+	if (p->n_notes) {
+		strbuf_addstr(out, "### What Windows does with this\n\n");
+		for (size_t i = 0; i < p->n_notes; i++)
+			strbuf_addf(out, "- %s\n", p->notes[i]);
+		strbuf_addch(out, '\n');
+	}
+
+	for (size_t w = 0; w < n_who; w++) {
+		struct tally t = { 0 };
+		for (size_t i = 0; i < p->n; i++)
+			if (change_has_who(&p->v[i], who[w]->key))
+				count(&t, p->v[i].op);
+		struct strbuf title = STRBUF_INIT;
+		strbuf_addstr(&title, "<code>");
+		html_text(&title, who[w]->display);
+		strbuf_addstr(&title, "</code>: ");
+		tally_text(&title, &t);
+		md_details_open(out, title.buf);
+		strbuf_release(&title);
+		strbuf_addstr(out, "```diff\n");
+		for (size_t i = 0; i < p->n; i++)
+			if (change_has_who(&p->v[i], who[w]->key))
+				diff_line(out, &p->v[i], LINE_UNDER_PRINCIPAL);
+		strbuf_addstr(out, "```\n\n");
+		md_details_close(out);
+	}
+	free(who);
+
+	// Objects, in change order (sorted by object key).
+	for (size_t i = 0; i < p->n;) {
+		size_t j = i;
+		struct tally t = { 0 };
+		while (j < p->n && !strcmp(p->v[j].object_key, p->v[i].object_key))
+			count(&t, p->v[j++].op);
+		struct strbuf title = STRBUF_INIT;
+		strbuf_addstr(&title, "<code>");
+		html_text(&title, p->v[i].object);
+		strbuf_addstr(&title, "</code>: ");
+		tally_text(&title, &t);
+		md_details_open(out, title.buf);
+		strbuf_release(&title);
+		strbuf_addstr(out, "```diff\n");
+		for (size_t k = i; k < j; k++)
+			diff_line(out, &p->v[k], LINE_UNDER_OBJECT);
+		strbuf_addstr(out, "```\n\n");
+		md_details_close(out);
+		i = j;
+	}
+
+	unsigned touched = 0;
+	for (size_t i = 0; i < p->n; i++)
+		touched |= p->v[i].targets;
+	if (touched) {
+		struct strbuf title = STRBUF_INIT;
+		strbuf_addstr(&title, "Artifacts that change:");
+		for (unsigned bit = 1; bit & TARGET_ALL; bit <<= 1)
+			if (touched & bit)
+				strbuf_addf(&title, " %s", target_name(bit));
+		md_details_open(out, title.buf);
+		strbuf_release(&title);
+		for (unsigned bit = 1; bit & TARGET_ALL; bit <<= 1) {
+			if (!(touched & bit))
+				continue;
+			strbuf_addf(out, "- **%s**: ", target_name(bit));
+			bool first = true;
+			for (size_t i = 0; i < p->n; i++) {
+				if (!(p->v[i].targets & bit))
+					continue;
+				bool dup = false;
+				for (size_t k = 0; k < i && !dup; k++)
+					dup = (p->v[k].targets & bit) && !strcmp(p->v[k].object_key, p->v[i].object_key);
+				if (dup)
+					continue;
+				if (!first)
+					strbuf_addstr(out, ", ");
+				first = false;
+				md_code(out, p->v[i].object);
+			}
+			strbuf_addch(out, '\n');
+		}
+		strbuf_addch(out, '\n');
+		md_details_close(out);
+	}
+	md_lint(p, out);
+}
+
+// --- JSON ---
+
+static const char *op_name(enum plan_op op)
+{
+	return op == PLAN_ADD ? "add" : op == PLAN_REMOVE ? "remove" : "change";
+}
+
+static const char *kind_name(enum plan_kind k)
+{
+	switch (k) {
+	case PLAN_ACE: return "ace";
+	case PLAN_BASELINE: return "baseline";
+	case PLAN_MEMBER: return "member";
+	case PLAN_FIREWALL: return "firewall";
+	case PLAN_REGISTRY: return "registry";
+	case PLAN_STEP: return "step";
+	case PLAN_POLICY: return "policy";
+	}
+	return "?";
+}
+
+static void json_rights(struct json_writer *w, const char *key, enum rights_vocab v, uint32_t mask)
+{
+	json_key(w, key);
+	json_array_begin(w);
+	uint32_t covered = (v == VOCAB_COM_LAUNCH || v == VOCAB_COM_ACCESS) ? 0x1 : 0;
+	for (const char *const *n = rights_names(v); *n; n++) {
+		uint32_t bits;
+		if (!rights_from_name(v, *n, &bits) || !bits || (bits & (bits - 1)))
+			continue; // composites ("full-control") are spelled by their parts
+		if (mask & bits) {
+			json_string(w, *n);
+			covered |= bits;
+		}
+	}
+	for (uint32_t bit = 1; bit; bit <<= 1)
+		if ((mask & bit) && !(covered & bit)) {
+			char hex[16];
+			snprintf(hex, sizeof(hex), "0x%" PRIx32, bit);
+			json_string(w, hex);
+		}
+	json_array_end(w);
+}
+
+static void json_sources(struct json_writer *w, const struct plan_source *src, size_t n)
+{
+	json_key(w, "sources");
+	json_array_begin(w);
+	for (size_t i = 0; i < n; i++) {
+		json_object_begin(w);
+		json_kv_string(w, "file", src[i].file);
+		json_kv_int(w, "line", src[i].line);
+		json_kv_int(w, "column", src[i].col);
+		json_kv_string(w, "capability", src[i].capability);
+		json_object_end(w);
+	}
+	json_array_end(w);
+}
+
+static void json_targets(struct json_writer *w, unsigned targets)
+{
+	json_key(w, "targets");
+	json_array_begin(w);
+	for (unsigned bit = 1; bit & TARGET_ALL; bit <<= 1)
+		if (targets & bit)
+			json_string(w, target_name(bit));
+	json_array_end(w);
+}
+
+void plan_json(const struct plan *p, struct strbuf *out)
+{
+	struct json_writer w;
+	json_init(&w, out);
+	struct tally all = { 0 };
+	for (size_t i = 0; i < p->n; i++)
+		count(&all, p->v[i].op);
+	json_object_begin(&w);
+	json_kv_string(&w, "format", "gpoc-plan");
+	json_kv_int(&w, "version", 1);
+	json_kv_string(&w, "old", p->old_name);
+	json_kv_string(&w, "new", p->new_name);
+	json_kv_bool(&w, "changed", plan_has_changes(p));
+
+	json_key(&w, "summary");
+	json_object_begin(&w);
+	json_kv_int(&w, "added", (int64_t)all.add);
+	json_kv_int(&w, "removed", (int64_t)all.remove);
+	json_kv_int(&w, "changed", (int64_t)all.change);
+	json_key(&w, "principals");
+	json_array_begin(&w);
+	const struct plan_who **who;
+	size_t n_who = principal_list(p, &who);
+	for (size_t k = 0; k < n_who; k++) {
+		struct tally t = { 0 };
+		for (size_t i = 0; i < p->n; i++)
+			if (change_has_who(&p->v[i], who[k]->key))
+				count(&t, p->v[i].op);
+		json_object_begin(&w);
+		json_kv_string(&w, "key", who[k]->key);
+		json_kv_string(&w, "name", who[k]->display);
+		json_kv_int(&w, "added", (int64_t)t.add);
+		json_kv_int(&w, "removed", (int64_t)t.remove);
+		json_kv_int(&w, "changed", (int64_t)t.change);
+		json_object_end(&w);
+	}
+	free(who);
+	json_array_end(&w);
+	json_object_end(&w);
+
+	json_key(&w, "changes");
+	json_array_begin(&w);
+	for (size_t i = 0; i < p->n; i++) {
+		const struct plan_change *c = &p->v[i];
+		json_object_begin(&w);
+		json_kv_string(&w, "op", op_name(c->op));
+		json_kv_string(&w, "kind", kind_name(c->kind));
+		json_key(&w, "object");
+		json_object_begin(&w);
+		json_kv_string(&w, "key", c->object_key);
+		json_kv_string(&w, "name", c->object);
+		json_object_end(&w);
+		json_key(&w, "principals");
+		json_array_begin(&w);
+		for (size_t k = 0; k < c->n_who; k++) {
+			json_object_begin(&w);
+			json_kv_string(&w, "key", c->who[k].key);
+			json_kv_string(&w, "name", c->who[k].display);
+			json_object_end(&w);
+		}
+		json_array_end(&w);
+		json_kv_string(&w, "text", c->text);
+		if (c->vocab >= 0) {
+			enum rights_vocab v = (enum rights_vocab)c->vocab;
+			json_key(&w, "rights");
+			json_object_begin(&w);
+			json_kv_string(&w, "vocabulary", rights_vocab_name(v));
+			json_rights(&w, "old", v, c->old_mask);
+			json_rights(&w, "new", v, c->new_mask);
+			json_rights(&w, "added", v, c->new_mask & ~c->old_mask);
+			json_rights(&w, "removed", v, c->old_mask & ~c->new_mask);
+			json_object_end(&w);
+		} else {
+			json_kv_string(&w, "before", c->before);
+			json_kv_string(&w, "after", c->after);
+		}
+		json_kv_string(&w, "risk", c->risk);
+		json_sources(&w, c->src, c->n_src);
+		json_targets(&w, c->targets);
+		json_object_end(&w);
+	}
+	json_array_end(&w);
+
+	json_key(&w, "risks");
+	json_array_begin(&w);
+	for (size_t i = 0; i < p->n_risks; i++) {
+		const struct plan_risk *r = &p->risks[i];
+		json_object_begin(&w);
+		json_kv_string(&w, "op", op_name(r->op));
+		json_kv_string(&w, "risk", r->risk);
+		json_kv_string(&w, "reason", r->op == PLAN_REMOVE ? NULL : r->reason);
+		json_kv_string(&w, "old-reason", r->op == PLAN_REMOVE ? r->reason : r->old_reason);
+		json_sources(&w, r->src, r->n_src);
+		json_object_end(&w);
+	}
+	json_array_end(&w);
+
+	json_key(&w, "artifacts");
+	json_array_begin(&w);
+	for (unsigned bit = 1; bit & TARGET_ALL; bit <<= 1) {
+		bool any = false;
+		for (size_t i = 0; i < p->n; i++)
+			any |= (p->v[i].targets & bit) != 0;
+		if (!any)
+			continue;
+		json_object_begin(&w);
+		json_kv_string(&w, "target", target_name(bit));
+		json_key(&w, "changes");
+		json_array_begin(&w);
+		for (size_t i = 0; i < p->n; i++)
+			if (p->v[i].targets & bit)
+				json_int(&w, (int64_t)i);
+		json_array_end(&w);
+		json_object_end(&w);
+	}
+	json_array_end(&w);
+
+	json_key(&w, "notes");
+	json_array_begin(&w);
+	for (size_t i = 0; i < p->n_notes; i++)
+		json_string(&w, p->notes[i]);
+	json_array_end(&w);
+
+	json_key(&w, "lint");
+	json_object_begin(&w);
+	json_kv_int(&w, "errors", (int64_t)p->lint.errors);
+	json_kv_int(&w, "warnings", (int64_t)p->lint.warnings);
+	json_key(&w, "diagnostics");
+	json_array_begin(&w);
+	for (size_t i = 0; i < p->lint.n; i++) {
+		const struct diag_entry *e = &p->lint.v[i];
+		json_object_begin(&w);
+		json_kv_string(&w, "severity", e->severity == DIAG_ERROR ? "error" : e->severity == DIAG_WARNING ? "warning" : "note");
+		json_kv_string(&w, "rule", e->rule);
+		json_kv_string(&w, "file", e->pos.file ? e->pos.file->name : NULL);
+		json_kv_int(&w, "line", e->pos.line);
+		json_kv_int(&w, "column", e->pos.col);
+		json_kv_string(&w, "message", e->message);
+		json_kv_string(&w, "hint", e->hint);
+		json_object_end(&w);
+	}
+	json_array_end(&w);
+	json_object_end(&w);
+
+	json_object_end(&w);
+	strbuf_addch(out, '\n');
+}
+
+// --- Notes: what Windows does with the result (docs/plan.md, "Notes") ---
+
+static void add_note(struct plan *p, struct strbuf *sb)
+{
+	for (size_t i = 0; i < p->n_notes; i++)
+		if (!strcmp(p->notes[i], sb->buf)) {
+			strbuf_release(sb);
+			return;
+		}
+	GROW(p->notes, p->alloc_notes, p->n_notes + 1);
+	p->notes[p->n_notes++] = strbuf_detach(sb, NULL);
+}
+
+static bool plan_has(const struct plan *p, enum plan_kind kind, enum plan_op op)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (p->v[i].kind == kind && p->v[i].op == op)
+			return true;
+	return false;
+}
+
+// Execute methods / provider write that Authenticated Users or Everyone hold on the
+// namespace by default: from the descriptor's baseline, else (root\cimv2 only) the
+// documented default (DOMAIN.md §2).
+static uint32_t default_wmi_rights(const struct m_descriptor *d, const char **from)
+{
+	static const char *const everyone_like[] = { "S-1-5-11", "S-1-1-0" };
+	uint32_t got = 0;
+	if (d->has_baseline) {
+		for (size_t i = 0; i < ARRAY_SIZE(everyone_like); i++) {
+			struct sid sid;
+			const char *err;
+			if (!sid_parse(everyone_like[i], strlen(everyone_like[i]), &sid, &err))
+				BUG("bad SID");
+			uint32_t allowed = 0, denied = 0;
+			secdesc_effective_rights(&d->baseline, &sid, &allowed, &denied);
+			got |= allowed & ~denied;
+		}
+		*from = "baseline";
+		return got & (WMI_METHOD_EXECUTE | WMI_PROVIDER_WRITE);
+	}
+	if (d->target && !ascii_strcasecmp(d->target, "root\\cimv2")) {
+		*from = "default";
+		return 0x1 | WMI_METHOD_EXECUTE | WMI_PROVIDER_WRITE;
+	}
+	return 0;
+}
+
+static void notes_for(struct plan *p, const struct model *m, const struct model *old)
+{
+	struct strbuf sb = STRBUF_INIT;
+	for (size_t i = 0; m && i < m->n_descriptors; i++) {
+		const struct m_descriptor *d = &m->descriptors[i];
+		struct strbuf name = STRBUF_INIT;
+		describe_descriptor(d, &name);
+		if (d->kind != DESC_NAMESPACE) {
+			md_code(&sb, descriptor_value_name(d->kind));
+			strbuf_addf(&sb, " (%s) is written whole: on every machine the policy reaches it "
+					 "replaces the machine's own descriptor with ", name.buf);
+			if (d->has_baseline) {
+				strbuf_addstr(&sb, "baseline ");
+				md_code(&sb, d->baseline_name ? d->baseline_name : "?");
+				strbuf_addstr(&sb, " plus the grants; entries added on a machine by hand are lost.");
+			} else {
+				strbuf_addstr(&sb, "the grants alone, with no baseline: Windows' default "
+						   "entries are lost.");
+			}
+			add_note(p, &sb);
+		}
+		for (size_t k = 0; d->kind == DESC_NAMESPACE && k < d->n_aces; k++) {
+			const struct m_ace *a = &d->aces[k];
+			const char *from = NULL;
+			uint32_t dflt = default_wmi_rights(d, &from);
+			uint32_t missing = dflt & ~a->mask;
+			if (a->type != ACE_ALLOW || !missing)
+				continue;
+			struct strbuf who = STRBUF_INIT, rights = STRBUF_INIT;
+			describe_principal(a->who, &m->sids, &who);
+			describe_rights(d->vocab, missing, &rights);
+			strbuf_addstr(&sb, "On ");
+			md_code(&sb, d->target ? d->target : d->name);
+			strbuf_addf(&sb, ", Authenticated Users already hold %s (", rights.buf);
+			if (!strcmp(from, "baseline")) {
+				strbuf_addstr(&sb, "baseline ");
+				md_code(&sb, d->baseline_name ? d->baseline_name : "?");
+			} else {
+				strbuf_addstr(&sb, "Windows default");
+			}
+			strbuf_addstr(&sb, "), so ");
+			md_code(&sb, who.buf);
+			strbuf_addstr(&sb, " has them too although its grant leaves them out: access is the "
+					   "union of ACEs, so the grant is not read-only.");
+			add_note(p, &sb);
+			strbuf_release(&who);
+			strbuf_release(&rights);
+		}
+		strbuf_release(&name);
+	}
+	bool ns = false;
+	for (size_t i = 0; m && i < m->n_descriptors; i++)
+		ns |= m->descriptors[i].kind == DESC_NAMESPACE;
+	if (ns) {
+		strbuf_addstr(&sb, "WMI namespace security is not Group Policy: it changes only when "
+				   "`ps1/apply-namespaces.ps1` runs on a host (`netsh/apply.cmd` runs it), "
+				   "which merges these ACEs into the namespace's live descriptor.");
+		add_note(p, &sb);
+	}
+	if (plan_has(p, PLAN_ACE, PLAN_REMOVE) || plan_has(p, PLAN_ACE, PLAN_CHANGE)) {
+		for (size_t i = 0; i < p->n; i++)
+			if (p->v[i].kind == PLAN_ACE && p->v[i].op != PLAN_ADD &&
+			    p->v[i].vocab == (int)VOCAB_WMI && (p->v[i].old_mask & ~p->v[i].new_mask)) {
+				strbuf_addstr(&sb, "Rights taken out of a namespace grant stay on hosts where the "
+						   "old `ps1/apply-namespaces.ps1` already ran: the script only adds. "
+						   "Run the old build's `ps1/revert-namespaces.ps1` there first.");
+				add_note(p, &sb);
+				break;
+			}
+	}
+	for (size_t i = 0; m && i < m->n_values; i++) {
+		const struct reg_value *v = &m->values[i].value;
+		uint32_t dw;
+		if (reg_value_is(v, "SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System",
+				 "LocalAccountTokenFilterPolicy") && reg_value_dword(v, &dw) && dw) {
+			strbuf_addstr(&sb, "`LocalAccountTokenFilterPolicy=1` only matters for local accounts in "
+					   "Administrators: they keep their full token over the network (weaker "
+					   "pass-the-hash protection). Domain accounts and non-admin groups are not "
+					   "affected by it and never need it.");
+			add_note(p, &sb);
+		}
+		if (reg_value_is(v, "SOFTWARE\\Microsoft\\WBEM\\CIMOM", "AllowAnonymousCallback") &&
+		    reg_value_dword(v, &dw) && dw) {
+			strbuf_addstr(&sb, "`AllowAnonymousCallback=1` makes WMI accept asynchronous callbacks "
+					   "from unauthenticated callers, on every machine the policy reaches. It "
+					   "is meant for machines without a trust between them.");
+			add_note(p, &sb);
+		}
+	}
+	for (size_t i = 0; m && i < m->n_members; i++) {
+		enum wk_principal g = wk_classify(m->members[i].group, &m->sids);
+		if (g == WK_DCOM_USERS) {
+			strbuf_addstr(&sb, "Membership in Distributed COM Users grants local and remote launch, "
+					   "activation and access through the default machine limits. It gives "
+					   "no WMI namespace rights by itself.");
+			add_note(p, &sb);
+		} else if (g == WK_REMOTE_MGMT_USERS) {
+			strbuf_addstr(&sb, "Membership in Remote Management Users reaches WMI over WinRM; the "
+					   "namespace still needs remote enable for the principal.");
+			add_note(p, &sb);
+		}
+	}
+	if (plan_has(p, PLAN_MEMBER, PLAN_REMOVE)) {
+		strbuf_addstr(&sb, "Removing a membership from the intent does not take anyone out of a "
+				   "group on hosts where it was added: the GPO only adds members "
+				   "(`__Memberof`). The old build's `netsh/revert.cmd` removes it.");
+		add_note(p, &sb);
+	}
+	for (size_t i = 0; i < p->n; i++) {
+		const struct plan_change *c = &p->v[i];
+		if (c->kind != PLAN_REGISTRY || c->op != PLAN_REMOVE || !strncmp(c->object_key, "r:software\\policies\\", 20))
+			continue;
+		strbuf_addstr(&sb, "A registry value outside `SOFTWARE\\Policies` stays on machines when the "
+				   "policy stops setting it: the old build's revert GPO or `reg/revert.reg` "
+				   "removes it.");
+		add_note(p, &sb);
+		break;
+	}
+	if (plan_has(p, PLAN_FIREWALL, PLAN_REMOVE)) {
+		strbuf_addstr(&sb, "A firewall rule removed from the intent leaves the GPO with it, but "
+				   "stays on hosts where `netsh/apply.cmd` added it until the old build's "
+				   "`netsh/revert.cmd` runs.");
+		add_note(p, &sb);
+	}
+	for (size_t i = 0; m && i < m->n_steps; i++) {
+		if (m->steps[i].kind == STEP_WINMGMT_STANDALONE) {
+			strbuf_addf(&sb, "`winmgmt /standalonehost %d` moves WMI into its own process on a "
+					 "fixed port (TCP 24158) and restarts the service; `winmgmt /sharedhost` "
+					 "undoes it. It is not Group Policy: `netsh/apply.cmd` runs it.",
+				    m->steps[i].level);
+			add_note(p, &sb);
+		} else {
+			strbuf_addstr(&sb, "The CA re-applies its DCOM security (`certutil -setreg SetupStatus "
+					   "-SETUP_DCOM_SECURITY_UPDATED_FLAG`) and certsvc restarts: enrollment "
+					   "pauses for the restart.");
+			add_note(p, &sb);
+		}
+	}
+	(void)old;
+	strbuf_release(&sb);
+}
+
+// --- Entry points ---
+
+static int cmp_change(const void *pa, const void *pb)
+{
+	const struct plan_change *a = pa, *b = pb;
+	int r = strcmp(a->object_key, b->object_key);
+	if (r)
+		return r;
+	r = strcmp(a->n_who ? a->who[0].key : "", b->n_who ? b->who[0].key : "");
+	if (r)
+		return r;
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	return strcmp(a->text, b->text);
+}
+
+void plan_compute(struct plan *p, const struct model *old, const struct model *new)
+{
+	memset(p, 0, sizeof(*p));
+	diag_init(&p->lint);
+	if (old && old->intent && old->intent->file)
+		p->old_name = xstrdup(old->intent->file->name);
+	if (new && new->intent && new->intent->file)
+		p->new_name = xstrdup(new->intent->file->name);
+	p->outputs = 0;
+	if (new)
+		p->outputs |= new->intent ? new->intent->outputs : TARGET_ALL;
+	if (old)
+		p->outputs |= old->intent ? old->intent->outputs : TARGET_ALL;
+
+	struct facts of = { 0 }, nf = { 0 };
+	collect(&of, old);
+	collect(&nf, new);
+	diff_facts(p, &of, &nf);
+	facts_release(&of);
+	facts_release(&nf);
+	if (old && new)
+		policy_changes(p, old, new);
+	qsort(p->v, p->n, sizeof(*p->v), cmp_change);
+	diff_risks(p, old, new);
+	notes_for(p, new, old);
+	if (new)
+		lint_model(new, &p->lint);
+}
+
+bool plan_has_changes(const struct plan *p)
+{
+	return p->n > 0 || p->n_risks > 0;
+}
+
+static void sources_release(struct plan_source *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(s[i].file);
+		free(s[i].capability);
+	}
+	free(s);
+}
+
+void plan_release(struct plan *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		struct plan_change *c = &p->v[i];
+		free(c->object_key);
+		free(c->object);
+		for (size_t k = 0; k < c->n_who; k++) {
+			free(c->who[k].key);
+			free(c->who[k].display);
+		}
+		free(c->who);
+		free(c->text);
+		free(c->before);
+		free(c->after);
+		sources_release(c->src, c->n_src);
+	}
+	free(p->v);
+	for (size_t i = 0; i < p->n_risks; i++) {
+		free(p->risks[i].risk);
+		free(p->risks[i].reason);
+		free(p->risks[i].old_reason);
+		sources_release(p->risks[i].src, p->risks[i].n_src);
+	}
+	free(p->risks);
+	for (size_t i = 0; i < p->n_notes; i++)
+		free(p->notes[i]);
+	free(p->notes);
+	free(p->old_name);
+	free(p->new_name);
+	diag_release(&p->lint);
+	memset(p, 0, sizeof(*p));
+}
