@@ -21,6 +21,7 @@ static const struct command commands[] = {
 	{ "check", cmd_check, "validate intents and report every problem; writes nothing" },
 	{ "sddl", cmd_sddl, "canonicalise, encode or explain security descriptors" },
 	{ "capabilities", cmd_capabilities, "list capabilities and their parameters" },
+	{ "plan", cmd_plan, "show who gains or loses what between two intents" },
 	{ NULL, NULL, NULL },
 };
 
