@@ -171,11 +171,35 @@ static void test_refusals(void **state)
 	in.backup_time = "2024-08-15 14:38:54";
 	refused(&in, "is not of the form YYYY-MM-DDTHH:MM:SS");
 	in = full;
-	in.comment = "tab\there";
-	refused(&in, "backup comment contains control character U+0009");
+	in.comment = "crlf\r\nline";
+	refused(&in, "backup comment contains a carriage return (U+000D), which does not survive in XML");
+	in.comment = "bell\x07";
+	refused(&in, "backup comment contains control character U+0007, which XML 1.0 cannot carry");
 	in = full;
 	in.options = 4;
 	refused(&in, "GPO options 4 is not a GPO status (0-3)");
+}
+
+// A multi-line comment (a policy description) is kept as it is.
+static void test_comment_with_lines(void **state)
+{
+	(void)state;
+	struct gpo_backup_info in = full;
+	in.comment = "line 1\n\tline 2 ]]> <x>\n";
+	struct strbuf b = STRBUF_INIT, m = STRBUF_INIT;
+	write_ok(&in, &b, &m);
+	xmlDocPtr doc = xmlReadMemory(m.buf, (int)m.len, "t", NULL, XML_PARSE_NONET);
+	assert_non_null(doc);
+	xmlNodePtr n = xmlDocGetRootElement(doc)->children;
+	while (n && !(n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, "Comment")))
+		n = n->next;
+	assert_non_null(n);
+	xmlChar *text = xmlNodeGetContent(n);
+	assert_string_equal((const char *)text, in.comment);
+	xmlFree(text);
+	xmlFreeDoc(doc);
+	strbuf_release(&b);
+	strbuf_release(&m);
 }
 
 static void test_hostile_display_name_round_trips(void **state)
@@ -294,6 +318,7 @@ int main(void)
 		cmocka_unit_test(test_golden),
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_comment_with_lines),
 		cmocka_unit_test(test_hostile_display_name_round_trips),
 		cmocka_unit_test(test_teeth),
 	};

@@ -154,8 +154,14 @@ static bool check_info(const struct gpo_backup_info *in, struct strbuf *err)
 		strbuf_addf(err, "backup time '%s' is not of the form YYYY-MM-DDTHH:MM:SS", in->backup_time);
 		return false;
 	}
-	if (in->comment && !xml_text_check("backup comment", in->comment, XML_TEXT_LINE, err))
+	// The comment may have lines (a policy description often does), but no CR: in a
+	// CDATA section a parser turns CR LF into LF, so it would not read back.
+	if (in->comment && !xml_text_check("backup comment", in->comment, XML_TEXT_MULTILINE, err))
 		return false;
+	if (in->comment && strchr(in->comment, '\r')) {
+		strbuf_addstr(err, "backup comment contains a carriage return (U+000D), which does not survive in XML");
+		return false;
+	}
 	if (in->options > 3) {
 		strbuf_addf(err, "GPO options %u is not a GPO status (0-3)", (unsigned)in->options);
 		return false;

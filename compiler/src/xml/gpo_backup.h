@@ -40,7 +40,7 @@ struct gpo_backup_info {
 	const char *domain_guid;       // "{...}" or NULL
 	const char *domain_controller; // FQDN or NULL
 	const char *backup_time;       // "YYYY-MM-DDTHH:MM:SS" or NULL (left empty: no clock)
-	const char *comment;           // one line or NULL
+	const char *comment;           // text (LF and TAB allowed, no CR) or NULL
 	uint16_t machine_version;      // the GPO's machine-side version
 	uint16_t user_version;
 	unsigned machine_extensions;   // GPO_EXT_* bits for the files present
