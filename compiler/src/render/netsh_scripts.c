@@ -406,6 +406,53 @@ static bool check_firewall(struct render_ctx *ctx, const struct strbuf *text, co
 	return ok;
 }
 
+// revert.cmd's netsh lines, with cmd's `%%` undone, must parse and name the model's
+// rules: a placeholder and a delete per rule, last rule first.
+static bool check_revert_rules(struct render_ctx *ctx, const struct strbuf *text, const struct fw_rule *written)
+{
+	const struct model *m = ctx->m;
+	const char *p = text->buf, *end = text->buf + text->len;
+	static const char prefix[] = "netsh advfirewall ";
+	struct arena a;
+	struct strbuf line = STRBUF_INIT;
+	size_t seen = 0;
+	bool ok = true;
+	arena_init(&a);
+	while (p < end && ok) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl - 1 : end; // before the CR
+		if ((size_t)(le - p) > sizeof(prefix) - 1 && !memcmp(p, prefix, sizeof(prefix) - 1)) {
+			strbuf_reset(&line);
+			for (const char *q = p; q < le; q++) {
+				strbuf_addch(&line, *q);
+				if (*q == '%')
+					q++; // the scan has checked that every % inside quotes is doubled
+			}
+			struct netsh_cmd cmd;
+			struct netsh_error err;
+			size_t rule = m->n_rules - 1 - seen / 2;
+			enum netsh_cmd_kind want = seen % 2 ? NETSH_DELETE_RULE : NETSH_ADD_RULE;
+			if (seen >= 2 * m->n_rules ||
+			    !netsh_parse_line(line.buf, line.len, NETSH_PARSE_PREFIX, &m->sids, &a, &cmd, &err) ||
+			    cmd.kind != want || strcmp(cmd.rule.name, written[rule].name)) {
+				diag_error(ctx->d, src_pos_make(NULL, 0, 0), "internal error: netsh/revert.cmd does not "
+					   "delete the model's rules in reverse order (netsh line %zu)", seen + 1);
+				ok = false;
+			}
+			seen++;
+		}
+		p = nl ? nl + 1 : end;
+	}
+	if (ok && seen != 2 * m->n_rules) {
+		diag_error(ctx->d, src_pos_make(NULL, 0, 0), "internal error: netsh/revert.cmd has %zu netsh lines; "
+			   "expected %zu", seen, 2 * m->n_rules);
+		ok = false;
+	}
+	strbuf_release(&line);
+	arena_release(&a);
+	return ok;
+}
+
 // --- The renderer ---
 
 static bool needs_reg(const struct model *m)
@@ -630,7 +677,7 @@ bool render_netsh(struct render_ctx *ctx)
 	if (ok) {
 		bool a = scan_cmd_file(ctx, "netsh/apply.cmd", &apply.text);
 		bool b = scan_cmd_file(ctx, "netsh/revert.cmd", &revert.text);
-		ok = a && b;
+		ok = a && b && check_revert_rules(ctx, &revert.text, written);
 	}
 	if (ok) {
 		strbuf_addbuf(artifact_add(ctx->out, "netsh/firewall.netsh"), &fw);
