@@ -451,7 +451,8 @@ static void firewall_reads_back(const struct rendered *r, const struct model *m)
 			strbuf_addstr(&desc, want->description);
 		else
 			strbuf_addf(&desc, "gpoc: %s", m->rules[i].meta.prov[0].capability);
-		strbuf_addf(&desc, " (monitoring.yaml:%u)", m->rules[i].meta.prov[0].grant.line);
+		const char *base = strrchr(intent_file.name, '/');
+		strbuf_addf(&desc, " (%s:%u)", base ? base + 1 : intent_file.name, m->rules[i].meta.prov[0].grant.line);
 		assert_string_equal(s.rules[i].description, desc.buf);
 		strbuf_release(&desc);
 		if (want->program)
@@ -620,11 +621,11 @@ static const char *const hostile[] = {
 
 enum field {
 	F_RULE_NAME, F_RULE_DESC, F_RULE_PROGRAM, F_RULE_SERVICE, F_RULE_SDDL, F_MEMBER_NAME, F_GROUP_NAME,
-	F_NAMESPACE, F_POLICY, F_COUNT
+	F_NAMESPACE, F_POLICY, F_FILE, F_COUNT
 };
 static const char *const field_names[F_COUNT] = {
 	"rule name", "rule description", "rule program", "rule service", "rule SDDL", "member name", "group name",
-	"namespace", "policy name",
+	"namespace", "policy name", "intent file name",
 };
 
 // Puts `value` into one field; returns the line a refusal must point at.
@@ -645,6 +646,7 @@ static uint32_t set_field(struct fixture *f, enum field field, const char *value
 		return 8;
 	case F_NAMESPACE: m->descriptors[1].target = v; return 8;
 	case F_POLICY: f->intent.policy.name = v; return 2;
+	case F_FILE: intent_file.name = v; return 8; // reaches descriptions and the ps1 Source column
 	default: break;
 	}
 	return 0;
@@ -660,6 +662,8 @@ static void check_hostile(enum field field, const char *value, size_t *accepted,
 	no_internal_errors(&r);
 	bool netsh_field = field <= F_GROUP_NAME;
 	bool ok = netsh_field ? r.netsh_ok : r.ps1_ok;
+	if (field == F_FILE)
+		ok = r.netsh_ok && r.ps1_ok;
 	if (field == F_MEMBER_NAME)
 		ok = r.netsh_ok && r.ps1_ok; // the legacy principal is a member and has an ACE
 	if (!ok) {
@@ -674,6 +678,7 @@ static void check_hostile(enum field field, const char *value, size_t *accepted,
 		}
 		(*refused)++;
 		rendered_release(&r);
+		intent_file.name = "examples/monitoring.yaml";
 		return;
 	}
 	(*accepted)++;
@@ -701,8 +706,16 @@ static void check_hostile(enum field field, const char *value, size_t *accepted,
 			assert_string_equal(e[1].account, value);
 		if (field == F_POLICY)
 			assert_string_equal(policy, value);
+		if (field == F_FILE) {
+			struct strbuf src = STRBUF_INIT;
+			const char *base = strrchr(value, '/');
+			strbuf_addf(&src, "%s:8", base ? base + 1 : value);
+			assert_string_equal(e[0].source, src.buf);
+			strbuf_release(&src);
+		}
 	}
 	rendered_release(&r);
+	intent_file.name = "examples/monitoring.yaml";
 }
 
 static void test_hostile(void **state)
@@ -724,6 +737,7 @@ static void test_hostile(void **state)
 		check_hostile((enum field)field, big, &accepted, &refused);
 		free(big);
 	}
+	print_message("hostile values: %zu read back exactly, %zu refused at their intent line\n", accepted, refused);
 	assert_true(accepted > 100);
 	assert_true(refused > 40);
 }
