@@ -404,7 +404,7 @@ static void doc_open(struct dout *d, const char *format, const char *version, bo
 		jmember(d->sb, "encoding", utf16 ? "utf-16le" : "utf-8");
 		strbuf_addstr(d->sb, ",\"entries\":[");
 	} else {
-		strbuf_addf(d->sb, "%s, %s, %s, %zu %s\n", !strcmp(format, "inf") ? "INF file" : format, version,
+		strbuf_addf(d->sb, "%s, %s, %s, %zu %s\n", !strcmp(format, "inf") ? "INF file" : ".reg file", version,
 			    utf16 ? "UTF-16LE" : "UTF-8", count, what);
 	}
 }
@@ -436,7 +436,7 @@ bool describe_reg(const uint8_t *p, size_t len, const struct describe_options *o
 	struct strbuf sb = STRBUF_INIT;
 	struct dout d;
 	dout_init(&d, o, &sb);
-	doc_open(&d, ".reg", doc.version == REG_V5 ? "Windows Registry Editor Version 5.00" : "REGEDIT4", doc.utf16,
+	doc_open(&d, "reg", doc.version == REG_V5 ? "Windows Registry Editor Version 5.00" : "REGEDIT4", doc.utf16,
 		 doc.n, "operations");
 	reg_body(&d, &doc);
 	doc_close(&d);
