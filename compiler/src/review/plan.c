@@ -82,7 +82,7 @@ static void add_lower(struct strbuf *sb, const char *s)
 static char *descriptor_key(const struct m_descriptor *d)
 {
 	struct strbuf sb = STRBUF_INIT;
-	strbuf_addf(&sb, "d%d:", (int)d->kind);
+	strbuf_addf(&sb, "d:%s:", descriptor_kind_name(d->kind));
 	add_lower(&sb, d->target ? d->target : d->name);
 	return strbuf_detach(&sb, NULL);
 }
@@ -690,10 +690,14 @@ static void one_sided(struct plan *p, enum plan_op op, const struct fact *f)
 	if (f->kind == PLAN_ACE || (f->kind == PLAN_BASELINE && f->entry)) {
 		c->vocab = (int)f->desc->vocab;
 		uint32_t mask = f->kind == PLAN_ACE ? f->ace->mask : f->allowed;
-		if (op == PLAN_ADD)
+		uint8_t flags = f->kind == PLAN_ACE ? f->ace->flags : 0;
+		if (op == PLAN_ADD) {
 			c->new_mask = mask;
-		else
+			c->new_flags = flags;
+		} else {
 			c->old_mask = mask;
+			c->old_flags = flags;
+		}
 	} else {
 		struct strbuf v = STRBUF_INIT;
 		if (f->kind == PLAN_REGISTRY)
@@ -738,10 +742,13 @@ static void two_sided(struct plan *p, const struct fact *o, const struct fact *n
 	char *before = NULL, *after = NULL;
 	bool masks = false;
 	uint32_t om = 0, nm = 0;
+	uint8_t oflags = 0, nflags = 0;
 	switch (n->kind) {
 	case PLAN_ACE:
 		om = o->ace->mask;
 		nm = n->ace->mask;
+		oflags = o->ace->flags;
+		nflags = n->ace->flags;
 		masks = true;
 		rights_delta(n->desc->vocab, om, nm, &t);
 		{
@@ -813,6 +820,8 @@ static void two_sided(struct plan *p, const struct fact *o, const struct fact *n
 		c->vocab = (int)n->desc->vocab;
 		c->old_mask = om;
 		c->new_mask = nm;
+		c->old_flags = oflags;
+		c->new_flags = nflags;
 	}
 	// A change concerns who it concerned before too (a rule's grants can move).
 	set_who(c, o);
@@ -1031,6 +1040,26 @@ static void md_code(struct strbuf *out, const char *text)
 	strbuf_release(&s);
 }
 
+// A fenced code block around `body`: the fence is longer than any backtick run in
+// it, so no line of the body can close the block early.
+static void md_fenced(struct strbuf *out, const char *info, const struct strbuf *body)
+{
+	size_t run = 0, longest = 0;
+	for (size_t i = 0; i < body->len; i++) {
+		run = body->buf[i] == '`' ? run + 1 : 0;
+		if (run > longest)
+			longest = run;
+	}
+	size_t n = longest < 3 ? 3 : longest + 1;
+	for (size_t i = 0; i < n; i++)
+		strbuf_addch(out, '`');
+	strbuf_addf(out, "%s\n", info);
+	strbuf_addbuf(out, body);
+	for (size_t i = 0; i < n; i++)
+		strbuf_addch(out, '`');
+	strbuf_addstr(out, "\n\n");
+}
+
 static void html_text(struct strbuf *out, const char *s)
 {
 	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
@@ -1198,27 +1227,28 @@ static void md_lint(const struct plan *p, struct strbuf *out)
 	plural(&title, notes, "note", "notes");
 	md_details_open(out, title.buf);
 	strbuf_release(&title);
-	strbuf_addstr(out, "```text\n");
+	struct strbuf blk = STRBUF_INIT;
 	for (size_t i = 0; i < d->n; i++) {
 		const struct diag_entry *e = &d->v[i];
 		if (e->pos.file) {
-			add_sanitized(out, e->pos.file->name);
+			add_sanitized(&blk, e->pos.file->name);
 			if (e->pos.line)
-				strbuf_addf(out, ":%u:%u", e->pos.line, e->pos.col ? e->pos.col : 1);
-			strbuf_addstr(out, ": ");
+				strbuf_addf(&blk, ":%u:%u", e->pos.line, e->pos.col ? e->pos.col : 1);
+			strbuf_addstr(&blk, ": ");
 		}
-		strbuf_addstr(out, e->severity == DIAG_ERROR ? "error: " : e->severity == DIAG_WARNING ? "warning: " : "note: ");
-		add_sanitized(out, e->message);
+		strbuf_addstr(&blk, e->severity == DIAG_ERROR ? "error: " : e->severity == DIAG_WARNING ? "warning: " : "note: ");
+		add_sanitized(&blk, e->message);
 		if (e->rule)
-			strbuf_addf(out, " [%s]", e->rule);
-		strbuf_addch(out, '\n');
+			strbuf_addf(&blk, " [%s]", e->rule);
+		strbuf_addch(&blk, '\n');
 		if (e->hint) {
-			strbuf_addstr(out, "    hint: ");
-			add_sanitized(out, e->hint);
-			strbuf_addch(out, '\n');
+			strbuf_addstr(&blk, "    hint: ");
+			add_sanitized(&blk, e->hint);
+			strbuf_addch(&blk, '\n');
 		}
 	}
-	strbuf_addstr(out, "```\n\n");
+	md_fenced(out, "text", &blk);
+	strbuf_release(&blk);
 	strbuf_addstr(out, "Rule IDs are explained in `docs/lint.md`.\n\n");
 	md_details_close(out);
 }
@@ -1277,28 +1307,30 @@ void plan_markdown(const struct plan *p, struct strbuf *out)
 	}
 
 	if (p->n_risks) {
-		strbuf_addstr(out, "### Risk acceptances\n\n```diff\n");
+		strbuf_addstr(out, "### Risk acceptances\n\n");
+		struct strbuf blk = STRBUF_INIT;
 		for (size_t i = 0; i < p->n_risks; i++) {
 			const struct plan_risk *r = &p->risks[i];
-			strbuf_addch(out, op_char(r->op));
-			strbuf_addch(out, ' ');
-			add_sanitized(out, r->risk);
+			strbuf_addch(&blk, op_char(r->op));
+			strbuf_addch(&blk, ' ');
+			add_sanitized(&blk, r->risk);
 			if (r->op == PLAN_REMOVE) {
-				strbuf_addstr(out, ": no longer accepted");
+				strbuf_addstr(&blk, ": no longer accepted");
 			} else {
-				strbuf_addstr(out, ": accepted because \"");
-				add_sanitized(out, r->reason ? r->reason : "");
-				strbuf_addch(out, '"');
+				strbuf_addstr(&blk, ": accepted because \"");
+				add_sanitized(&blk, r->reason ? r->reason : "");
+				strbuf_addch(&blk, '"');
 				if (r->op == PLAN_CHANGE) {
-					strbuf_addstr(out, " (was \"");
-					add_sanitized(out, r->old_reason ? r->old_reason : "");
-					strbuf_addstr(out, "\")");
+					strbuf_addstr(&blk, " (was \"");
+					add_sanitized(&blk, r->old_reason ? r->old_reason : "");
+					strbuf_addstr(&blk, "\")");
 				}
 			}
-			add_sources_text(out, r->src, r->n_src);
-			strbuf_addch(out, '\n');
+			add_sources_text(&blk, r->src, r->n_src);
+			strbuf_addch(&blk, '\n');
 		}
-		strbuf_addstr(out, "```\n\n");
+		md_fenced(out, "diff", &blk);
+		strbuf_release(&blk);
 	}
 
 	if (p->n_notes) {
@@ -1320,11 +1352,12 @@ void plan_markdown(const struct plan *p, struct strbuf *out)
 		tally_text(&title, &t);
 		md_details_open(out, title.buf);
 		strbuf_release(&title);
-		strbuf_addstr(out, "```diff\n");
+		struct strbuf blk = STRBUF_INIT;
 		for (size_t i = 0; i < p->n; i++)
 			if (change_has_who(&p->v[i], who[w]->key))
-				diff_line(out, &p->v[i], LINE_UNDER_PRINCIPAL);
-		strbuf_addstr(out, "```\n\n");
+				diff_line(&blk, &p->v[i], LINE_UNDER_PRINCIPAL);
+		md_fenced(out, "diff", &blk);
+		strbuf_release(&blk);
 		md_details_close(out);
 	}
 	free(who);
@@ -1342,10 +1375,11 @@ void plan_markdown(const struct plan *p, struct strbuf *out)
 		tally_text(&title, &t);
 		md_details_open(out, title.buf);
 		strbuf_release(&title);
-		strbuf_addstr(out, "```diff\n");
+		struct strbuf blk = STRBUF_INIT;
 		for (size_t k = i; k < j; k++)
-			diff_line(out, &p->v[k], LINE_UNDER_OBJECT);
-		strbuf_addstr(out, "```\n\n");
+			diff_line(&blk, &p->v[k], LINE_UNDER_OBJECT);
+		md_fenced(out, "diff", &blk);
+		strbuf_release(&blk);
 		md_details_close(out);
 		i = j;
 	}
@@ -1428,6 +1462,26 @@ static void json_rights(struct json_writer *w, const char *key, enum rights_voca
 			snprintf(hex, sizeof(hex), "0x%" PRIx32, bit);
 			json_string(w, hex);
 		}
+	json_array_end(w);
+}
+
+// ACE flags by their SDDL names; null for the side where the ACE does not exist.
+static void json_flags(struct json_writer *w, const char *key, int flags)
+{
+	static const struct {
+		uint8_t bit;
+		const char *name;
+	} names[] = { { ACE_OI, "OI" }, { ACE_CI, "CI" }, { ACE_NP, "NP" }, { ACE_IO, "IO" },
+		      { ACE_ID, "ID" }, { ACE_SA, "SA" }, { ACE_FA, "FA" } };
+	json_key(w, key);
+	if (flags < 0) {
+		json_null(w);
+		return;
+	}
+	json_array_begin(w);
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (flags & names[i].bit)
+			json_string(w, names[i].name);
 	json_array_end(w);
 }
 
@@ -1528,6 +1582,13 @@ void plan_json(const struct plan *p, struct strbuf *out)
 			json_rights(&w, "added", v, c->new_mask & ~c->old_mask);
 			json_rights(&w, "removed", v, c->old_mask & ~c->new_mask);
 			json_object_end(&w);
+			if (c->kind == PLAN_ACE) {
+				json_key(&w, "flags");
+				json_object_begin(&w);
+				json_flags(&w, "old", c->op == PLAN_ADD ? -1 : c->old_flags);
+				json_flags(&w, "new", c->op == PLAN_REMOVE ? -1 : c->new_flags);
+				json_object_end(&w);
+			}
 		} else {
 			json_kv_string(&w, "before", c->before);
 			json_kv_string(&w, "after", c->after);
@@ -1834,7 +1895,9 @@ void plan_compute(struct plan *p, const struct model *old, const struct model *n
 		policy_changes(p, old, new);
 	qsort(p->v, p->n, sizeof(*p->v), cmp_change);
 	diff_risks(p, old, new);
-	notes_for(p, new, old);
+	// Notes explain a change; with none, they would only repeat the intent.
+	if (plan_has_changes(p))
+		notes_for(p, new, old);
 	if (new)
 		lint_model(new, &p->lint);
 }

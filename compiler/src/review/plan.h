@@ -60,6 +60,7 @@ struct plan_change {
 	// Rights in the descriptor's vocabulary (PLAN_ACE / PLAN_BASELINE entries).
 	int vocab;                // enum rights_vocab, or -1
 	uint32_t old_mask, new_mask;
+	uint8_t old_flags, new_flags; // PLAN_ACE: ACE flags (ACE_CI, ...)
 	// Other kinds: the value before and after in words (NULL when absent).
 	char *before, *after;
 	const char *risk;         // what the effect weakens (new side), or NULL
