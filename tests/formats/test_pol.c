@@ -354,6 +354,52 @@ static void test_random_round_trips(void **state)
 	}
 }
 
+// Hostile strings as key component, value name and REG_SZ data: PReg frames by
+// NUL terminators and sizes, so only what a key path or a 259-character name cannot
+// hold is refused; the rest comes back exactly.
+static void test_hostile_strings(void **state)
+{
+	(void)state;
+	char *big = malloc(70 * 1024 + 1);
+	memset(big, 'h', 70 * 1024);
+	big[70 * 1024] = 0;
+	const char *const hostile[] = { "\"", "%", "%%", "^", "&", "|", "<", ">", "!", "a\rb", "a\nb",
+					")(A;;GA;;;WD)", ";", "$(x)", "`id`", "]", "[", "];[", "**del.x",
+					"caf\xC3\xA9 \xF0\x9F\x98\x80", big };
+	size_t kept = 0, refused = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(hostile); i++)
+		for (int use = 0; use < 3; use++) {
+			struct strbuf key = STRBUF_INIT, data = STRBUF_INIT;
+			strbuf_addf(&key, "Software\\Policies\\%s", use == 0 ? hostile[i] : "K");
+			utf8_to_utf16le(&data, use == 2 ? hostile[i] : "d", strlen(use == 2 ? hostile[i] : "d"));
+			strbuf_add_le16(&data, 0);
+			struct pol_doc d;
+			pol_doc_init(&d);
+			struct reg_value v = rv(key.buf, use == 1 ? hostile[i] : "n", REGT_SZ, data.buf, data.len);
+			pol_doc_add(&d, &v);
+			struct strbuf out = STRBUF_INIT;
+			struct fmt_error err;
+			if (pol_write(&d, &out, &err)) {
+				struct pol_doc back;
+				assert_true(pol_read((const uint8_t *)out.buf, out.len, &back, &err));
+				assert_true(pol_doc_equal(&d, &back, NULL));
+				pol_doc_release(&back);
+				kept++;
+			} else {
+				assert_true(strlen(err.message) > 10);
+				refused++;
+			}
+			strbuf_release(&out);
+			pol_doc_release(&d);
+			strbuf_release(&key);
+			strbuf_release(&data);
+		}
+	// Refused: CR and LF in a key (2), the 70 KB text as key component and as name (2).
+	assert_int_equal(refused, 4);
+	assert_int_equal(kept, 3 * ARRAY_SIZE(hostile) - 4);
+	free(big);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -365,6 +411,7 @@ int main(void)
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_writer_refusals),
 		cmocka_unit_test(test_random_round_trips),
+		cmocka_unit_test(test_hostile_strings),
 	};
 	return cmocka_run_group_tests_name("formats_pol", tests, NULL, NULL);
 }

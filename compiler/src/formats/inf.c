@@ -303,7 +303,7 @@ void gpttmpl_init(struct inf_doc *d)
 static bool add_checked(struct inf_doc *d, struct inf_section *s, const char *key, const struct inf_field *fields,
 			size_t n, struct strbuf *why)
 {
-	struct inf_line tmp = { key, (struct inf_field *)(uintptr_t)fields, n, n, 0 };
+	struct inf_line tmp = { key, (struct inf_field *)(uintptr_t)fields, n, n, 0, false };
 	if (!check_line(&tmp, why))
 		return false;
 	struct inf_line *l = inf_add_line(d, s, key);

@@ -34,6 +34,7 @@ struct inf_line {
 	struct inf_field *fields; // a key's empty value is one empty field
 	size_t n, alloc;
 	uint32_t line; // reader: 1-based line number
+	bool spaced;   // reader: white space before the '='
 };
 
 struct inf_section {

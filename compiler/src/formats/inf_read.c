@@ -146,13 +146,7 @@ static bool parse_entry(struct iparser *p)
 			}
 			if (c == '=' && first_field && !l->key) {
 				l->key = text;
-				// The section's style, for writing it back alike: white space
-				// before the '=' of its first key.
-				bool first_key = true;
-				for (size_t k = 0; k + 1 < p->cur->n; k++)
-					first_key = first_key && !p->cur->lines[k].key;
-				if (first_key)
-					p->cur->spaced = tk.units.len > tk.keep;
+				l->spaced = tk.units.len > tk.keep;
 			} else {
 				inf_add_field(p->d, l, text, tk.quoted);
 				l->fields[l->n - 1].col = tk.col;
@@ -276,6 +270,15 @@ bool inf_read(const uint8_t *bytes, size_t len, struct inf_doc *out, struct fmt_
 			ok = parse_entry(&p);
 		}
 		newline(&p);
+	}
+	// Each section's style, for writing it back alike: that of its first key line.
+	for (size_t i = 0; ok && i < out->n; i++) {
+		struct inf_section *s = out->sections[i];
+		for (size_t k = 0; k < s->n; k++)
+			if (s->lines[k].key) {
+				s->spaced = s->lines[k].spaced;
+				break;
+			}
 	}
 	text_release(&t);
 	return ok;
