@@ -21,8 +21,8 @@ void build_session_init(struct build_session *s)
 void build_session_release(struct build_session *s)
 {
 	for (size_t i = 0; i < s->n_sources; i++) {
-		free((char *)s->sources[i]->name);
-		free((char *)s->sources[i]->text);
+		free(s->sources[i]->name);
+		free(s->sources[i]->text);
 		free(s->sources[i]);
 	}
 	free(s->sources);
@@ -32,14 +32,16 @@ void build_session_release(struct build_session *s)
 
 static const struct src_file *keep_source(struct build_session *s, const char *path, struct strbuf *text)
 {
-	struct src_file *f = xcalloc(1, sizeof(*f));
-	f->name = xstrdup(strcmp(path, "-") ? path : "<stdin>");
+	struct build_source *src = xcalloc(1, sizeof(*src));
+	src->name = xstrdup(strcmp(path, "-") ? path : "<stdin>");
 	size_t len;
-	f->text = strbuf_detach(text, &len);
-	f->len = len;
+	src->text = strbuf_detach(text, &len);
+	src->file.name = src->name;
+	src->file.text = src->text;
+	src->file.len = len;
 	GROW(s->sources, s->alloc_sources, s->n_sources + 1);
-	s->sources[s->n_sources++] = f;
-	return f;
+	s->sources[s->n_sources++] = src;
+	return &src->file;
 }
 
 static const struct {

@@ -33,9 +33,14 @@ enum build_status { BUILD_OK = 0, BUILD_INPUT_ERRORS = 1, BUILD_IO_ERROR = 2 };
 
 // What must outlive a build: diagnostics point into the source texts and into
 // capability templates loaded in the arena. Release it after printing them.
+struct build_source {
+	struct src_file file; // points at name and text below
+	char *name;
+	char *text;
+};
 struct build_session {
 	struct arena arena;
-	struct src_file **sources;
+	struct build_source **sources;
 	size_t n_sources, alloc_sources;
 };
 void build_session_init(struct build_session *s);

@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include "core/strbuf.h"
+#include "intent/intent.h"
+#include "review/diag_output.h"
 
 struct command {
 	const char *name;
@@ -18,10 +20,12 @@ struct command {
 
 // Keep in step with docs/gpoc.1 and the usage text below.
 static const struct command commands[] = {
+	{ "build", cmd_build, "compile intents into artifacts in an output directory" },
 	{ "check", cmd_check, "validate intents and report every problem; writes nothing" },
 	{ "sddl", cmd_sddl, "canonicalise, encode or explain security descriptors" },
 	{ "capabilities", cmd_capabilities, "list capabilities and their parameters" },
 	{ "plan", cmd_plan, "show who gains or loses what between two intents" },
+	{ "decode", cmd_decode, "print a .reg, .pol, GptTmpl.inf or security descriptor readably" },
 	{ NULL, NULL, NULL },
 };
 
@@ -42,6 +46,60 @@ void cli_error(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+bool cli_parse_diag_format(const char *s, enum diag_format *out)
+{
+	if (!strcmp(s, "gcc"))
+		*out = DIAG_FORMAT_GCC;
+	else if (!strcmp(s, "json"))
+		*out = DIAG_FORMAT_JSON;
+	else if (!strcmp(s, "sarif"))
+		*out = DIAG_FORMAT_SARIF;
+	else {
+		cli_error("unknown diagnostics format '%s'; use gcc, json or sarif", s);
+		return false;
+	}
+	return true;
+}
+
+void cli_print_diagnostics(const struct diag *d, enum diag_format fmt)
+{
+	switch (fmt) {
+	case DIAG_FORMAT_GCC:
+		diag_print_gcc(d, stderr);
+		break;
+	case DIAG_FORMAT_JSON:
+		diag_print_json(d, stderr);
+		break;
+	case DIAG_FORMAT_SARIF:
+		diag_print_sarif(d, stderr);
+		break;
+	}
+}
+
+bool cli_parse_targets(const char *list, unsigned *out)
+{
+	*out = 0;
+	const char *p = list;
+	for (;;) {
+		const char *comma = strchr(p, ',');
+		size_t n = comma ? (size_t)(comma - p) : strlen(p);
+		char *name = xstrndup(p, n);
+		unsigned t = !strcmp(name, "all") ? TARGET_ALL : target_from_name(name);
+		if (!t) {
+			cli_error("unknown target '%s'; use model, sddl, netsh, reg, ps1, gpo, admx, plan "
+				  "or all, separated by commas",
+				  name);
+			free(name);
+			return false;
+		}
+		free(name);
+		*out |= t;
+		if (!comma)
+			return true;
+		p = comma + 1;
+	}
 }
 
 static bool is_dir(const char *path)
