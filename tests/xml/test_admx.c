@@ -210,6 +210,25 @@ static void test_cross_file_teeth(void **state)
 	broken(false, "<presentation id=\"Level\">", "<presentation id=\"Level\"><text>Note</text>", NULL);
 }
 
+// Our own messages quote references in full up to a limit.
+static void test_long_reference_cut_short(void **state)
+{
+	(void)state;
+	struct strbuf ref = STRBUF_INIT, edited = STRBUF_INIT, err = STRBUF_INIT;
+	strbuf_addstr(&ref, "<parentCategory ref=\"");
+	for (int i = 0; i < 300000; i++)
+		strbuf_addstr(&ref, "\xC3\xA9x");
+	strbuf_addstr(&ref, "\"/>");
+	replace_once(&edited, golden_admx.buf, "<parentCategory ref=\"web_01\"/>", ref.buf);
+	assert_false(admx_check_pair(edited.buf, edited.len, golden_adml.buf, golden_adml.len, schemas, &err));
+	assert_contains(err.buf, "ADMX:20: category '\xC3\xA9x\xC3\xA9x");
+	assert_contains(err.buf, "...");
+	assert_true(err.len < 420 + 20);
+	strbuf_release(&ref);
+	strbuf_release(&edited);
+	strbuf_release(&err);
+}
+
 static void test_garbage_input(void **state)
 {
 	(void)state;
@@ -452,6 +471,7 @@ int main(void)
 		cmocka_unit_test(test_golden_pair_checks),
 		cmocka_unit_test(test_xsd_teeth),
 		cmocka_unit_test(test_cross_file_teeth),
+		cmocka_unit_test(test_long_reference_cut_short),
 		cmocka_unit_test(test_garbage_input),
 		cmocka_unit_test(test_hostile_text_round_trips),
 		cmocka_unit_test(test_refusals),

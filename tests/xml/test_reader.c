@@ -109,6 +109,24 @@ static void test_schema_problems_reported(void **state)
 	strbuf_release(&err);
 }
 
+// Messages quote document values; a huge value must not make a huge message.
+static void test_long_values_cut_short(void **state)
+{
+	(void)state;
+	struct strbuf doc = STRBUF_INIT, err = STRBUF_INIT;
+	strbuf_addstr(&doc, "<policyDefinitionResources xmlns=\"" ADMX_NAMESPACE_URI "\" revision=\"1.0\" "
+			    "schemaVersion=\"1.0\"><displayName>d</displayName><description>x</description>"
+			    "<resources><stringTable><string id=\"");
+	for (int i = 0; i < 200000; i++)
+		strbuf_addstr(&doc, "\xC3\xA9{http");
+	strbuf_addstr(&doc, "\">A</string></stringTable></resources></policyDefinitionResources>");
+	assert_false(xsd_validate(schemas, "adml.xsd", "in.adml", doc.buf, doc.len, &err));
+	assert_contains(err.buf, "in.adml:1: Element 'string', attribute 'id': [facet 'pattern'] The value '\xC3\xA9{http");
+	assert_true(err.len < 3 * 420);
+	strbuf_release(&doc);
+	strbuf_release(&err);
+}
+
 // Runs `fn` with stderr redirected to a temporary file; returns what was written.
 static void capture_stderr(void (*fn)(void), struct strbuf *out)
 {
@@ -261,6 +279,7 @@ int main(void)
 		cmocka_unit_test(test_malformed_refused),
 		cmocka_unit_test(test_size_limit),
 		cmocka_unit_test(test_schema_problems_reported),
+		cmocka_unit_test(test_long_values_cut_short),
 		cmocka_unit_test(test_libxml2_never_prints),
 		cmocka_unit_test(test_handlers_restored),
 		cmocka_unit_test(test_threads_keep_their_errors),

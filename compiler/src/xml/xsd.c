@@ -49,7 +49,10 @@ void xml_errlog_init(struct xml_errlog *log, struct strbuf *out, const char *nam
 	strbuf_init(&log->generic, 0);
 }
 
-// Appends `msg` as one entry: namespaces cut, line breaks folded, trailing space trimmed.
+// Appends `msg` as one entry: namespaces cut, line breaks folded, trailing space
+// trimmed, and cut short after XML_ERRLOG_MSG_MAX bytes -- messages quote values from
+// the document, which can be megabytes long.
+enum { XML_ERRLOG_MSG_MAX = 400 };
 static void add_entry(struct xml_errlog *log, const char *name, long line, const char *msg)
 {
 	log->count++;
@@ -62,16 +65,35 @@ static void add_entry(struct xml_errlog *log, const char *name, long line, const
 		strbuf_addf(out, "%s:%ld: ", name, line);
 	else if (name)
 		strbuf_addf(out, "%s: ", name);
-	size_t start = out->len;
-	for (const char *p = msg; *p; p++) {
-		if (*p == '{' && strstr(p, "}") && strncmp(p + 1, "http", 4) == 0) {
-			p = strchr(p, '}');
-			continue;
+	// Namespaces out first (once memchr finds no '}', none is left to find, so
+	// this stays linear), then the length cap on what remains.
+	struct strbuf clean = STRBUF_INIT;
+	size_t n = strlen(msg);
+	bool no_close = false;
+	for (size_t i = 0; i < n; i++) {
+		if (msg[i] == '{' && !no_close && !strncmp(msg + i + 1, "http", 4)) {
+			const char *close = memchr(msg + i, '}', n - i);
+			if (close) {
+				i = (size_t)(close - msg);
+				continue;
+			}
+			no_close = true;
 		}
-		strbuf_addch(out, (*p == '\n' || *p == '\r') ? ' ' : *p);
+		strbuf_addch(&clean, (msg[i] == '\n' || msg[i] == '\r') ? ' ' : msg[i]);
 	}
-	while (out->len > start && (out->buf[out->len - 1] == ' ' || out->buf[out->len - 1] == '.'))
-		strbuf_setlen(out, out->len - 1);
+	bool cut = clean.len > XML_ERRLOG_MSG_MAX;
+	if (cut) {
+		size_t k = XML_ERRLOG_MSG_MAX;
+		while (k && ((unsigned char)clean.buf[k] & 0xC0) == 0x80)
+			k--; // not inside a UTF-8 sequence
+		strbuf_setlen(&clean, k);
+	}
+	while (clean.len && (clean.buf[clean.len - 1] == ' ' || clean.buf[clean.len - 1] == '.'))
+		strbuf_setlen(&clean, clean.len - 1);
+	strbuf_addbuf(out, &clean);
+	if (cut)
+		strbuf_addstr(out, "...");
+	strbuf_release(&clean);
 }
 
 static void flush_generic(struct xml_errlog *log)
