@@ -10,6 +10,7 @@
 
 #include "formats/describe.h"
 #include "formats/inf.h"
+#include "formats/pol.h"
 #include "formats/regfile.h"
 
 static char *sample_path(const char *name)
@@ -188,6 +189,21 @@ static void test_describe_facts(void **state)
 	assert_non_null(strstr(out.buf, "NoLMHash\" = REG_DWORD 0x00000001 (1)\n"));
 	assert_non_null(strstr(out.buf, "LegalNoticeText\" = REG_MULTI_SZ \"Authorized use only\", "
 					"\"Contact: it@contoso.com\"\n"));
+	strbuf_reset(&f);
+	strbuf_reset(&out);
+
+	// A REG_MULTI_SZ without its final empty string is not shown as a list.
+	struct pol_doc pd;
+	pol_doc_init(&pd);
+	static const uint8_t multi[] = { 'a', 0, 0, 0 };
+	struct reg_value v = { HIVE_NONE, (char *)(uintptr_t)"K", (char *)(uintptr_t)"m", REGT_MULTI_SZ,
+			       (uint8_t *)(uintptr_t)multi, sizeof(multi) };
+	pol_doc_add(&pd, &v);
+	assert_true(pol_write(&pd, &f, &err));
+	assert_true(describe_pol((const uint8_t *)f.buf, f.len, &o, &out, &err));
+	assert_non_null(strstr(out.buf, "  \"m\" = REG_MULTI_SZ 4 bytes: 61 00 00 00\n"
+					"      ! REG_MULTI_SZ data without the final empty string\n"));
+	pol_doc_release(&pd);
 	strbuf_release(&f);
 	strbuf_release(&out);
 }

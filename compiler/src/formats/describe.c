@@ -120,7 +120,7 @@ static enum rights_vocab vocab_for(const char *name)
 }
 
 // A REG_MULTI_SZ split into strings (NUL-separated in `out`), or false if the
-// data is not a clean list.
+// data is not a clean list: s1 NUL ... sn NUL NUL, or the empty list (NUL or NUL NUL).
 static bool multi_strings(const uint8_t *data, size_t size, struct strbuf *out, size_t *count)
 {
 	*count = 0;
@@ -138,7 +138,7 @@ static bool multi_strings(const uint8_t *data, size_t size, struct strbuf *out, 
 		(*count)++;
 		start = i + 1;
 	}
-	return start == units;
+	return false; // no final empty string: not a clean list (shown as bytes)
 }
 
 // The descriptor a value holds, if any: SDDL text in a string, or binary.
