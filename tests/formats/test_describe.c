@@ -279,9 +279,15 @@ static void test_errors(void **state)
 	assert_non_null(strstr(err.message, "version 2"));
 	assert_false(describe_file((const uint8_t *)"what is this", 12, &o, &out, &err));
 	assert_non_null(strstr(err.message, "unknown file kind"));
-	static const char bad_sddl[] = "O:BAG:BAD:(A;;XX;;;SY)";
+	static const char bad_sddl[] = "\n  O:BAG:BAD:(A;;XX;;;SY)\n";
 	assert_false(describe_file((const uint8_t *)bad_sddl, sizeof(bad_sddl) - 1, &o, &out, &err));
-	assert_true(err.col > 1);
+	assert_int_equal(err.line, 2);
+	assert_true(err.col > 12 && err.col < 18); // at the rights field "XX"
+	static const char lead_sddl[] = "\n\nD:(A;;GA;;;SY)\n";
+	struct strbuf ok_out = STRBUF_INIT;
+	assert_true(describe_file((const uint8_t *)lead_sddl, sizeof(lead_sddl) - 1, &o, &ok_out, &err));
+	assert_non_null(strstr(ok_out.buf, "SDDL: D:(A;;GA;;;SY)\n"));
+	strbuf_release(&ok_out);
 	static const char bad_hex[] = "hex:01,00,04,80,14,00,00,00,00,00,00,00,00,00,00,00,00,00,00,00";
 	assert_false(describe_file((const uint8_t *)bad_hex, sizeof(bad_hex) - 1, &o, &out, &err));
 	assert_string_equal(out.buf, "kept");

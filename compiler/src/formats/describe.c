@@ -780,14 +780,29 @@ static bool describe_sd(const uint8_t *p, size_t len, enum file_kind kind, const
 			return false;
 		ok = u16_to_utf8(t.u, t.n, &text);
 		text_release(&t);
-		// One descriptor: trailing white space (a final newline) is not part of it.
+		// One descriptor: white space around it (blank lines, a final newline) is not
+		// part of it; positions in errors still count it.
 		while (text.len && ascii_isspace(text.buf[text.len - 1]))
 			strbuf_setlen(&text, text.len - 1);
+		size_t lead = 0;
+		uint32_t line = 1, col = 1;
+		while (lead < text.len && ascii_isspace(text.buf[lead])) {
+			if (text.buf[lead++] == '\n') {
+				line++;
+				col = 1;
+			} else {
+				col++;
+			}
+		}
 		struct sddl_error se;
 		if (!ok) {
 			fmt_error_set(err, 1, 1, 0, "SDDL text holds an unpaired UTF-16 surrogate");
-		} else if (!(ok = sddl_parse(text.buf, text.len, &d.sids, &sd, &se))) {
-			fmt_error_set(err, 1, (uint32_t)se.offset + 1, se.offset, "%s", se.message);
+		} else if (!(ok = sddl_parse(text.buf + lead, text.len - lead, &d.sids, &sd, &se))) {
+			// Columns count characters, not the bytes sddl_error.offset counts.
+			for (size_t i = 0; i < se.offset; i++)
+				if (((unsigned char)text.buf[lead + i] & 0xC0) != 0x80)
+					col++;
+			fmt_error_set(err, line, col, lead + se.offset, "%s", se.message);
 		}
 	} else {
 		struct strbuf bytes = STRBUF_INIT;
