@@ -795,6 +795,18 @@ static void test_refusals(void **state)
 	assert_non_null(strstr(artifact(&r, "netsh/apply.cmd")->buf, "-Member ('CONTOSO\\'+[char]0x00DC+'berwachung')"));
 	rendered_release(&r);
 
+	// An empty model: empty firewall.netsh, scripts that only report success.
+	build_full(&f);
+	f.m.n_rules = f.m.n_members = f.m.n_descriptors = f.m.n_steps = 0;
+	render(&f.m, &r);
+	assert_true(r.netsh_ok && r.ps1_ok);
+	assert_int_equal(artifact(&r, "netsh/firewall.netsh")->len, 0);
+	assert_null(strstr(artifact(&r, "netsh/apply.cmd")->buf, "step"));
+	assert_non_null(strstr(artifact(&r, "netsh/apply.cmd")->buf, "\r\necho gpoc: done\r\nexit /b 0\r\n"));
+	assert_null(strstr(artifact(&r, "netsh/revert.cmd")->buf, "step"));
+	assert_non_null(strstr(artifact(&r, "ps1/apply-namespaces.ps1")->buf, "$GpocAces = @(\r\n)\r\n"));
+	rendered_release(&r);
+
 	// winmgmt level out of range; an ACE type the script cannot write.
 	build_full(&f);
 	f.m.steps[1].level = 7;
