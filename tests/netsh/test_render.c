@@ -801,9 +801,9 @@ static void test_refusals(void **state)
 	render(&f.m, &r);
 	assert_true(r.netsh_ok && r.ps1_ok);
 	assert_int_equal(artifact(&r, "netsh/firewall.netsh")->len, 0);
-	assert_null(strstr(artifact(&r, "netsh/apply.cmd")->buf, "step"));
+	assert_null(strstr(artifact(&r, "netsh/apply.cmd")->buf, "echo gpoc: step"));
 	assert_non_null(strstr(artifact(&r, "netsh/apply.cmd")->buf, "\r\necho gpoc: done\r\nexit /b 0\r\n"));
-	assert_null(strstr(artifact(&r, "netsh/revert.cmd")->buf, "step"));
+	assert_null(strstr(artifact(&r, "netsh/revert.cmd")->buf, "echo gpoc: step"));
 	assert_non_null(strstr(artifact(&r, "ps1/apply-namespaces.ps1")->buf, "$GpocAces = @(\r\n)\r\n"));
 	rendered_release(&r);
 
