@@ -406,6 +406,33 @@ static void test_deterministic(void **state)
 	release_fixture(&g);
 }
 
+// A raw registry value naming the very value a descriptor goes to: an error at the
+// value's grant, not a crash and not a silent pick.
+static void test_value_and_descriptor_clash(void **state)
+{
+	(void)state;
+	principals();
+	struct fixture f;
+	build_fixture(&f, &monitoring);
+	f.values[1].value.key = arena_strdup(&A, "SOFTWARE\\Microsoft\\Ole");
+	f.values[1].value.name = arena_strdup(&A, "MachineLaunchRestriction");
+	f.values[1].revert.key = f.values[1].value.key;
+	f.values[1].revert.name = f.values[1].value.name;
+	struct artifact_set out;
+	artifact_set_init(&out);
+	struct diag d;
+	diag_init(&d);
+	struct render_ctx ctx = { &f.m, &out, &d, NULL };
+	assert_false(render_reg(&ctx));
+	assert_int_equal(out.n, 0);
+	assert_int_equal(d.errors, 1);
+	assert_int_equal(d.v[0].pos.line, 22);
+	assert_non_null(strstr(d.v[0].message, "would write SOFTWARE\\Microsoft\\Ole\\MachineLaunchRestriction twice"));
+	artifact_set_release(&out);
+	diag_release(&d);
+	release_fixture(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -414,6 +441,7 @@ int main(void)
 		cmocka_unit_test(test_nothing_to_write),
 		cmocka_unit_test(test_hostile_text),
 		cmocka_unit_test(test_deterministic),
+		cmocka_unit_test(test_value_and_descriptor_clash),
 	};
 	return cmocka_run_group_tests_name("formats_render_reg", tests, setup, teardown);
 }

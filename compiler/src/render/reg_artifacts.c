@@ -417,9 +417,24 @@ bool render_reg(struct render_ctx *ctx)
 			add_descriptor(&b, &ctx->m->descriptors[i]);
 	if (b.ok && b.n) {
 		qsort(b.items, b.n, sizeof(*b.items), cmp_items);
-		for (size_t i = 1; i < b.n; i++)
-			if (!cmp_items(&b.items[i - 1], &b.items[i]))
-				BUG("two effects write %s\\%s; the model merges them", b.items[i].key, b.items[i].name);
+		// The model merges equal values, but a raw registry value may name the very
+		// value a descriptor is written to: that is the intent's contradiction.
+		for (size_t i = 1; i < b.n; i++) {
+			const struct item *x = &b.items[i - 1], *y = &b.items[i];
+			if (cmp_items(x, y))
+				continue;
+			const struct item *v = x->value ? x : y;
+			struct src_pos pos = v->value ? first_grant(&v->value->meta) : src_pos_make(NULL, 0, 0);
+			struct strbuf where = STRBUF_INIT;
+			add_printable(&where, x->key);
+			strbuf_addch(&where, '\\');
+			add_printable(&where, x->name);
+			diag_error(ctx->d, pos, "the reg target would write %s twice (a registry value and %s); "
+						"leave one of them out",
+				   where.buf, x->desc ? x->desc->name : y->desc ? y->desc->name : "another value");
+			strbuf_release(&where);
+			b.ok = false;
+		}
 		static const char *const paths[] = { "reg/apply.reg", "reg/revert.reg" };
 		struct strbuf bytes[2] = { STRBUF_INIT, STRBUF_INIT };
 		for (int r = 0; b.ok && r < 2; r++) {
