@@ -76,7 +76,7 @@ static void compile_grants(struct compiled *c, const char *grants)
 	c->owned_text = text;
 }
 
-static const struct m_descriptor *find_desc(const struct model *m, enum descriptor_kind k, const char *target)
+static const struct m_descriptor *lookup_desc(const struct model *m, enum descriptor_kind k, const char *target)
 {
 	for (size_t i = 0; i < m->n_descriptors; i++)
 		if (m->descriptors[i].kind == k &&
@@ -85,14 +85,28 @@ static const struct m_descriptor *find_desc(const struct model *m, enum descript
 	return NULL;
 }
 
+// The descriptor, which must exist (the test fails otherwise).
+static const struct m_descriptor *find_desc(const struct model *m, enum descriptor_kind k, const char *target)
+{
+	static const struct m_descriptor none;
+	const struct m_descriptor *d = lookup_desc(m, k, target);
+	if (!d)
+		fail_msg("no %s descriptor %s", descriptor_kind_name(k), target ? target : "");
+	return d ? d : &none;
+}
+
+// The ACE for the principal whose last sub-authority is `rid`, which must exist.
 static const struct m_ace *find_ace(const struct m_descriptor *d, uint32_t rid)
 {
+	static const struct principal nobody;
+	static const struct m_ace none = { .who = &nobody };
 	for (size_t i = 0; i < d->n_aces; i++) {
 		const struct sid *s = &d->aces[i].who->sid;
 		if (d->aces[i].who->has_sid && s->sub_count && s->sub[s->sub_count - 1] == rid)
 			return &d->aces[i];
 	}
-	return NULL;
+	fail_msg("no ACE for RID %u in %s", rid, d->name ? d->name : "?");
+	return &none;
 }
 
 // --- Template text ---
@@ -211,12 +225,10 @@ static void test_dcom_users_group_default(void **state)
 	// Membership in Distributed COM Users, and no machine limit is touched.
 	assert_int_equal(c.m.n_members, 1);
 	assert_int_equal(c.m.members[0].group->sid.sub[1], 562);
-	assert_null(find_desc(&c.m, DESC_MACHINE_LAUNCH, NULL));
-	assert_null(find_desc(&c.m, DESC_MACHINE_ACCESS, NULL));
+	assert_null(lookup_desc(&c.m, DESC_MACHINE_LAUNCH, NULL));
+	assert_null(lookup_desc(&c.m, DESC_MACHINE_ACCESS, NULL));
 	const struct m_descriptor *ns = find_desc(&c.m, DESC_NAMESPACE, "root\\cimv2");
-	assert_non_null(ns);
 	const struct m_ace *a = find_ace(ns, 1000);
-	assert_non_null(a);
 	assert_int_equal(a->mask, 0x21); // Enable + Remote Enable
 	assert_int_equal(a->flags, ACE_CI);
 	assert_int_equal(c.m.n_rules, 2);
@@ -241,8 +253,6 @@ static void test_machine_acl(void **state)
 	assert_int_equal(c.m.n_members, 0);
 	const struct m_descriptor *l = find_desc(&c.m, DESC_MACHINE_LAUNCH, NULL);
 	const struct m_descriptor *ac = find_desc(&c.m, DESC_MACHINE_ACCESS, NULL);
-	assert_non_null(l);
-	assert_non_null(ac);
 	assert_true(l->has_baseline);
 	assert_string_equal(l->baseline_name, "machine-launch-restriction");
 	assert_int_equal(find_ace(l, 1000)->mask, 0x1F);  // CCDCLCSWRP
@@ -293,7 +303,6 @@ static void test_risk_reason_travels(void **state)
 	assert_non_null(c.m.rules[0].meta.risk);
 	assert_string_equal(c.m.rules[0].meta.risk_reason, "lab network only");
 	const struct m_ace *a = find_ace(find_desc(&c.m, DESC_MACHINE_LAUNCH, NULL), 0);
-	assert_non_null(a);
 	assert_non_null(strstr(a->meta.risk, "Everyone"));
 	assert_string_equal(a->meta.risk_reason, "legacy app");
 	release(&c);

@@ -54,7 +54,14 @@ bool baseline_exists(struct expand *x, const char *name)
 	struct baseline *b = strmap_get(&x->baselines, name);
 	if (b)
 		return b->ok;
-	return override_of(x, name) || is_file(baseline_path(x, name));
+	// Asked once per namespace ACE: remember the answer instead of a stat() each.
+	static char yes, no;
+	void *known = strmap_get(&x->baseline_known, name);
+	if (known)
+		return known == &yes;
+	bool exists = override_of(x, name) || is_file(baseline_path(x, name));
+	*strmap_put(&x->baseline_known, arena_strdup(x->a, name)) = exists ? &yes : &no;
+	return exists;
 }
 
 static bool parse_sddl(struct expand *x, struct baseline *b)
@@ -250,4 +257,5 @@ void baselines_release(struct expand *x)
 		if (x->baselines.slots[i].key)
 			secdesc_release(&((struct baseline *)x->baselines.slots[i].value)->sd);
 	strmap_release(&x->baselines);
+	strmap_release(&x->baseline_known);
 }

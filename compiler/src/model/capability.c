@@ -101,17 +101,17 @@ bool tmpl_split(struct arena *a, const char *s, struct tpart **parts, size_t *n,
 				return false;
 			}
 			if (lit.len) {
-				v[count++] = (struct tpart){ arena_strndup(a, lit.buf, lit.len), lit.len, false };
+				v[count++] = (struct tpart){ arena_strndup(a, lit.buf, lit.len), lit.len, false, 0 };
 				strbuf_reset(&lit);
 			}
-			v[count++] = (struct tpart){ arena_strndup(a, p + 2, len), len, true };
+			v[count++] = (struct tpart){ arena_strndup(a, p + 2, len), len, true, 0 };
 			p = end + 1;
 			continue;
 		}
 		strbuf_addch(&lit, *p++);
 	}
 	if (lit.len || count == 0)
-		v[count++] = (struct tpart){ arena_strndup(a, lit.buf, lit.len), lit.len, false };
+		v[count++] = (struct tpart){ arena_strndup(a, lit.buf, lit.len), lit.len, false, 0 };
 	strbuf_release(&lit);
 	*parts = v;
 	*n = count;
@@ -367,6 +367,7 @@ struct scope_var {
 	const char *name;
 	enum param_type type;
 	bool always_set;
+	int var;                 // VAR_* or the parameter's index
 };
 
 struct scope {
@@ -406,12 +407,19 @@ static bool is_listish(enum param_type t)
 	return param_type_is_list(t);
 }
 
-// Checks one scalar of a field (the field's whole value, or an item of a list).
+// Checks one scalar of a field (the field's whole value, or an item of a list)
+// and keeps it split into literal and variable parts in *out.
 static void check_scalar(struct reader *r, const struct scope *s, const struct param_decl *fd,
-			 const struct ynode *n, bool as_item, bool *has_vars)
+			 const struct ynode *n, bool as_item, bool *has_vars, struct tscalar *out)
 {
-	if (!tmpl_has_syntax(n->str))
+	out->pos = n->pos;
+	if (!tmpl_has_syntax(n->str)) {
+		struct tpart *lit = arena_alloc(r->a, sizeof(*lit));
+		*lit = (struct tpart){ n->str, n->len, false, 0 };
+		out->parts = lit;
+		out->n = 1;
 		return;
+	}
 	*has_vars = true;
 	struct tpart *parts;
 	size_t np;
@@ -421,6 +429,8 @@ static void check_scalar(struct reader *r, const struct scope *s, const struct p
 		r->ok = false;
 		return;
 	}
+	out->parts = parts;
+	out->n = np;
 	bool exact = np == 1 && parts[0].is_var;
 	for (size_t i = 0; i < np; i++) {
 		if (!parts[i].is_var)
@@ -428,6 +438,7 @@ static void check_scalar(struct reader *r, const struct scope *s, const struct p
 		const struct scope_var *v;
 		if (!check_var(r, s, parts[i].text, n->pos, &v))
 			continue;
+		parts[i].var = v->var;
 		if (v->type == PT_PRINCIPAL && (fd->type != PT_PRINCIPAL || !exact)) {
 			diag_error(r->d, n->pos, "'${%s}' is a principal: it can only be the whole value of a principal "
 						 "field ('%s' is %s)",
@@ -466,11 +477,16 @@ static void read_field(struct reader *r, const struct scope *s, const struct par
 {
 	f->node = n;
 	if (n->kind == YNODE_SCALAR) {
-		check_scalar(r, s, fd, n, false, &f->has_vars);
+		f->scalars = arena_alloc(r->a, sizeof(*f->scalars));
+		f->n_scalars = 1;
+		check_scalar(r, s, fd, n, false, &f->has_vars, f->scalars);
 	} else if (n->kind == YNODE_SEQUENCE) {
+		f->is_seq = true;
+		f->scalars = arena_array(r->a, n->n_items ? n->n_items : 1, sizeof(*f->scalars));
+		f->n_scalars = n->n_items;
 		for (size_t i = 0; i < n->n_items; i++)
 			if (n->items[i]->kind == YNODE_SCALAR)
-				check_scalar(r, s, fd, n->items[i], true, &f->has_vars);
+				check_scalar(r, s, fd, n->items[i], true, &f->has_vars, &f->scalars[i]);
 		if (f->has_vars && !is_listish(fd->type) && fd->type != PT_DATA) {
 			diag_error(r->d, n->pos, "field '%s' takes one value, not a list", fd->name);
 			r->ok = false;
@@ -629,11 +645,11 @@ static void read_effect(struct reader *r, const struct ynode *n, struct tmpl_eff
 	struct scope s;
 	s.v = arena_array(r->a, cap->n_params + 3, sizeof(*s.v));
 	s.n = 0;
-	s.v[s.n++] = (struct scope_var){ "principal", PT_PRINCIPAL, false };
-	s.v[s.n++] = (struct scope_var){ "policy", PT_STRING, true };
+	s.v[s.n++] = (struct scope_var){ "principal", PT_PRINCIPAL, false, VAR_PRINCIPAL };
+	s.v[s.n++] = (struct scope_var){ "policy", PT_STRING, true, VAR_POLICY };
 	for (size_t i = 0; i < cap->n_params; i++) {
 		const struct param_decl *p = &cap->params[i];
-		s.v[s.n++] = (struct scope_var){ p->name, p->type, p->required || p->has_default };
+		s.v[s.n++] = (struct scope_var){ p->name, p->type, p->required || p->has_default, (int)i };
 	}
 	if (foreach && expect_kind(r, foreach, YNODE_MAPPING, "for-each")) {
 		if (foreach->n_entries != 1) {
@@ -663,7 +679,7 @@ static void read_effect(struct reader *r, const struct ynode *n, struct tmpl_eff
 					e->has_loop = true;
 					e->loop_var = k->str;
 					e->loop_param = pi;
-					s.v[s.n++] = (struct scope_var){ k->str, param_item_type(lv->type), true };
+					s.v[s.n++] = (struct scope_var){ k->str, param_item_type(lv->type), true, VAR_LOOP };
 				}
 			}
 		}

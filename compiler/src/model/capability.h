@@ -148,12 +148,35 @@ struct tmpl_cond {
 	size_t n_values;
 };
 
+// A piece of template text: literal (escapes resolved) or a variable reference,
+// resolved when the template is read to VAR_* or the index of a parameter.
+enum { VAR_PRINCIPAL = -1, VAR_POLICY = -2, VAR_LOOP = -3 };
+struct tpart {
+	const char *text;          // the literal text, or the variable's name
+	size_t len;
+	bool is_var;
+	int var;
+};
+
+// One scalar of a field that needs substitution, split once when read.
+struct tscalar {
+	const struct tpart *parts;
+	size_t n;
+	struct src_pos pos;
+};
+
 struct tmpl_field {
 	const struct ynode *node;  // NULL: the field is not written
 	bool has_vars;             // holds `${...}`: substituted per grant
 	bool literal_ok;           // no vars and not a principal: `literal` is ready
 	struct pval literal;
+	bool is_seq;               // has_vars: the field is a list of `scalars`...
+	struct tscalar *scalars;   // ...or one scalar
+	size_t n_scalars;
 };
+
+// The most fields a primitive has (expansion keeps one value per field on the stack).
+enum { PRIM_MAX_FIELDS = 24 };
 
 struct tmpl_effect {
 	const struct primitive *prim;

@@ -12,6 +12,32 @@
 #include "core/util.h"
 #include "model/model.h"
 
+// secdesc_merge_dacl() compares every grant with every ACE already present, which
+// is quadratic for thousands of grants on one namespace. The model's ACEs are
+// already unique per (principal, type, flags), so only those that meet an ACE of
+// the baseline need its merge; the others are appended as it would append them,
+// and a final call with the matching ones ORs them in and puts the whole list in
+// canonical order. O(grants x baseline entries).
+static void merge_into(struct secdesc *sd, const struct ace *aces, size_t n)
+{
+	size_t base = sd->dacl.count;
+	struct ace *meets = xcalloc(n ? n : 1, sizeof(*meets));
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		bool hit = false;
+		for (size_t k = 0; k < base && !hit; k++) {
+			const struct ace *b = &sd->dacl.aces[k];
+			hit = b->type == aces[i].type && b->flags == aces[i].flags && sid_equal(&b->sid, &aces[i].sid);
+		}
+		if (hit)
+			meets[m++] = aces[i];
+		else
+			acl_add_ace(&sd->dacl, &aces[i]);
+	}
+	secdesc_merge_dacl(sd, meets, m);
+	free(meets);
+}
+
 bool model_descriptor_build(const struct model *m, const struct m_descriptor *desc, bool with_baseline,
 			    struct secdesc *out, struct diag *d)
 {
@@ -46,7 +72,7 @@ bool model_descriptor_build(const struct model *m, const struct m_descriptor *de
 		n++;
 	}
 	if (ok)
-		secdesc_merge_dacl(out, aces, n);
+		merge_into(out, aces, n);
 	free(aces);
 	(void)m;
 	if (!ok) {

@@ -150,38 +150,54 @@ struct env {
 	struct pval loop;           // the loop variable's current value
 };
 
-static const struct pval *env_get(const struct env *e, const char *name)
+static const struct pval *env_get(const struct env *e, int var)
 {
-	if (e->loop_var && !strcmp(name, e->loop_var))
-		return &e->loop;
-	if (!strcmp(name, "principal"))
+	switch (var) {
+	case VAR_PRINCIPAL:
 		return &e->principal;
-	if (!strcmp(name, "policy"))
+	case VAR_POLICY:
 		return &e->policy;
-	for (size_t i = 0; i < e->cap->n_params; i++)
-		if (!strcmp(e->cap->params[i].name, name))
-			return &e->params[i];
-	BUG("variable '%s' passed the template check but is not in scope", name);
+	case VAR_LOOP:
+		return &e->loop;
+	default:
+		if (var < 0 || (size_t)var >= e->cap->n_params)
+			BUG("template variable %d out of range", var);
+		return &e->params[var];
+	}
+}
+
+// A value that fills a field of its own type as it is: checked and canonical
+// already. Enums and ints are re-read (the field may accept other values).
+static bool same_kind(const struct param_decl *fd, const struct pval *v)
+{
+	if (fd->type != v->type || fd->type == PT_ENUM || fd->type == PT_INT || fd->type == PT_DATA)
+		return false;
+	if (fd->type == PT_RIGHTS && fd->has_vocab && (!v->has_vocab || v->vocab != fd->vocab))
+		return false;
+	return true;
+}
+
+static bool is_exact(const struct tscalar *t)
+{
+	return t->n == 1 && t->parts[0].is_var;
 }
 
 // The text of a scalar with its variables substituted (each holds one value).
-static const char *interpolate(struct expand *x, const struct env *e, const char *s)
+static const char *interpolate(struct expand *x, const struct env *e, const struct tscalar *t)
 {
-	struct tpart *parts;
-	size_t n;
-	const char *err;
-	if (!tmpl_split(x->a, s, &parts, &n, &err))
-		BUG("template text '%s' passed the check but does not split: %s", s, err);
+	if (t->n == 1 && !t->parts[0].is_var)
+		return t->parts[0].text;
 	struct strbuf sb = STRBUF_INIT;
-	for (size_t i = 0; i < n; i++) {
-		if (!parts[i].is_var) {
-			strbuf_add(&sb, parts[i].text, parts[i].len);
+	for (size_t i = 0; i < t->n; i++) {
+		const struct tpart *p = &t->parts[i];
+		if (!p->is_var) {
+			strbuf_add(&sb, p->text, p->len);
 			continue;
 		}
 		const char **texts;
-		size_t nt = value_texts(x->a, env_get(e, parts[i].text), &texts);
+		size_t nt = value_texts(x->a, env_get(e, p->var), &texts);
 		if (nt != 1)
-			BUG("variable '%s' interpolated with %zu values", parts[i].text, nt);
+			BUG("variable '%s' interpolated with %zu values", p->text, nt);
 		strbuf_addstr(&sb, texts[0]);
 	}
 	const char *r = arena_strdup(x->a, sb.buf);
@@ -189,32 +205,20 @@ static const char *interpolate(struct expand *x, const struct env *e, const char
 	return r;
 }
 
-static bool exact_var(struct expand *x, const char *s, const char **name)
-{
-	struct tpart *parts;
-	size_t n;
-	const char *err;
-	if (!tmpl_has_syntax(s) || !tmpl_split(x->a, s, &parts, &n, &err) || n != 1 || !parts[0].is_var)
-		return false;
-	*name = parts[0].text;
-	return true;
-}
-
 // One field of one effect for this grant.
-static bool subst_field(struct expand *x, const struct env *e, const struct param_decl *fd, const struct ynode *n,
-			struct pval *out)
+static bool subst_field(struct expand *x, const struct env *e, const struct param_decl *fd,
+			const struct tmpl_field *tf, struct pval *out)
 {
 	struct principal_resolver rbuf;
 	struct vctx c = { .a = x->a, .d = x->d, .pr = expand_resolver(x, &rbuf), .intent_text = false };
-	const char *name;
-	if (n->kind == YNODE_SCALAR && exact_var(x, n->str, &name)) {
-		const struct pval *v = env_get(e, name);
+	if (!tf->is_seq && is_exact(&tf->scalars[0])) {
+		const struct pval *v = env_get(e, tf->scalars[0].parts[0].var);
 		if (!v->set) {
 			memset(out, 0, sizeof(*out));
 			out->type = fd->type;
 			return true;
 		}
-		if (fd->type == PT_PRINCIPAL) {
+		if (fd->type == PT_PRINCIPAL || same_kind(fd, v)) {
 			*out = *v;
 			return true;
 		}
@@ -234,32 +238,27 @@ static bool subst_field(struct expand *x, const struct env *e, const struct para
 		}
 		return ok;
 	}
-	if (n->kind == YNODE_SCALAR) {
-		if (fd->type == PT_PRINCIPAL)
-			return value_from_node(&c, fd, n, out);
-		return value_from_text(&c, fd, interpolate(x, e, n->str), n->pos, out);
-	}
-	if (n->kind == YNODE_SEQUENCE) {
-		const char **texts = NULL;
-		size_t nt = 0, alloc = 0;
-		for (size_t i = 0; i < n->n_items; i++) {
-			const char *s = n->items[i]->str;
-			if (exact_var(x, s, &name)) {
-				const char **vt;
-				size_t k = value_texts(x->a, env_get(e, name), &vt);
-				GROW(texts, alloc, nt + k + 1);
-				for (size_t j = 0; j < k; j++)
-					texts[nt++] = vt[j];
-				continue;
-			}
-			GROW(texts, alloc, nt + 1);
-			texts[nt++] = interpolate(x, e, s);
+	if (!tf->is_seq)
+		return value_from_text(&c, fd, interpolate(x, e, &tf->scalars[0]), tf->node->pos, out);
+	const char **texts = NULL;
+	size_t nt = 0, alloc = 0;
+	for (size_t i = 0; i < tf->n_scalars; i++) {
+		const struct tscalar *t = &tf->scalars[i];
+		if (is_exact(t)) {
+			// A list variable is spliced in; a one-value variable is one item.
+			const char **vt;
+			size_t k = value_texts(x->a, env_get(e, t->parts[0].var), &vt);
+			GROW(texts, alloc, nt + k + 1);
+			for (size_t j = 0; j < k; j++)
+				texts[nt++] = vt[j];
+			continue;
 		}
-		bool ok = value_from_texts(&c, fd, texts, nt, n->pos, out);
-		free(texts);
-		return ok;
+		GROW(texts, alloc, nt + 1);
+		texts[nt++] = interpolate(x, e, t);
 	}
-	return value_from_node(&c, fd, n, out);
+	bool ok = value_from_texts(&c, fd, texts, nt, tf->node->pos, out);
+	free(texts);
+	return ok;
 }
 
 static bool cond_holds(const struct tmpl_cond *c, const struct pval *params)
@@ -282,7 +281,10 @@ static size_t instantiate(struct expand *x, const struct grant *g, const struct 
 			  const struct tmpl_effect *te)
 {
 	const struct primitive *p = te->prim;
-	struct pval *vals = arena_array(x->a, p->n_fields, sizeof(*vals));
+	// Build functions copy what they keep: the values live on the stack.
+	struct pval vals[PRIM_MAX_FIELDS];
+	if (p->n_fields > PRIM_MAX_FIELDS)
+		BUG("primitive '%s' has %zu fields", p->name, p->n_fields);
 	bool ok = true;
 	for (size_t i = 0; i < p->n_fields; i++) {
 		const struct param_decl *fd = &p->fields[i];
@@ -293,7 +295,7 @@ static size_t instantiate(struct expand *x, const struct grant *g, const struct 
 			} else if (fd->grantee_default) {
 				vals[i] = e->principal;
 			} else {
-				vals[i].type = fd->type;
+				vals[i] = (struct pval){ .type = fd->type };
 			}
 			if (fd->grantee_default && !vals[i].set)
 				ok = false; // need_to() has reported it
@@ -303,7 +305,15 @@ static size_t instantiate(struct expand *x, const struct grant *g, const struct 
 			vals[i] = tf->literal;
 			continue;
 		}
-		if (!subst_field(x, e, fd, tf->node, &vals[i])) {
+		if (!tf->has_vars) {
+			// A principal written literally: resolved against this intent.
+			struct principal_resolver rbuf;
+			struct vctx c = { .a = x->a, .d = x->d, .pr = expand_resolver(x, &rbuf) };
+			if (!value_from_node(&c, fd, tf->node, &vals[i]))
+				ok = false;
+			continue;
+		}
+		if (!subst_field(x, e, fd, tf, &vals[i])) {
 			ok = false;
 			continue;
 		}
@@ -374,7 +384,10 @@ static void expand_capability(struct expand *x, const struct grant *g, const str
 
 static void expand_primitive(struct expand *x, const struct grant *g, const struct primitive *p)
 {
-	struct pval *vals = arena_array(x->a, p->n_fields, sizeof(*vals));
+	struct pval vals[PRIM_MAX_FIELDS];
+	if (p->n_fields > PRIM_MAX_FIELDS)
+		BUG("primitive '%s' has %zu fields", p->name, p->n_fields);
+	memset(vals, 0, p->n_fields * sizeof(*vals));
 	if (!bind_grant(x, g, p->fields, p->n_fields, p->name, vals))
 		return;
 	for (size_t i = 0; i < p->n_fields; i++)
@@ -523,6 +536,12 @@ bool model_build(const struct intent *in, const struct model_options *opt, struc
 	cap_loader_init(&x.caps, opt, a, d);
 	strmap_init(&x.principals);
 	strmap_init(&x.baselines);
+	strmap_init(&x.baseline_known);
+	strmap_init(&x.ns_baselines);
+	strmap_init(&x.keys);
+	strmap_init(&x.ports_checked);
+	x.rule_id_prefix = arena_concat(a, "gpoc-", in->policy.name, "-");
+	x.rule_name_prefix = arena_concat(a, "gpoc ", in->policy.name, ": ");
 	principals_init(&x);
 
 	for (size_t i = 0; i < in->n_grants; i++) {
@@ -546,6 +565,9 @@ bool model_build(const struct intent *in, const struct model_options *opt, struc
 	free(x.files);
 	baselines_release(&x);
 	strmap_release(&x.principals);
+	strmap_release(&x.ns_baselines);
+	strmap_release(&x.keys);
+	strmap_release(&x.ports_checked);
 	cap_loader_release(&x.caps);
 	return d->errors == errors;
 }

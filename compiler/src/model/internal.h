@@ -30,16 +30,14 @@ void *strmap_get(const struct strmap *m, const char *key);
 // The value slot for `key`, created (holding NULL) if absent.
 void **strmap_put(struct strmap *m, const char *key);
 
+// a + b + c in the arena (cheaper than arena_printf on hot paths).
+char *arena_concat(struct arena *ar, const char *a, const char *b, const char *c);
+
 // User text inside a message, cut at 60 characters ("...").
 const char *quote_text(struct arena *a, const char *s);
 
 // --- Template text: `${name}` references, `$$` for a literal `$` ---
 
-struct tpart {
-	const char *text;         // literal text (escapes resolved) or the variable's name
-	size_t len;
-	bool is_var;
-};
 // Splits `s` into literal and variable parts (arena). False with *err on bad syntax.
 bool tmpl_split(struct arena *a, const char *s, struct tpart **parts, size_t *n, const char **err);
 // True if `s` needs tmpl_split (holds `${` or `$$`).
@@ -109,6 +107,13 @@ struct expand {
 	struct cap_loader caps;
 	struct strmap principals; // identity -> canonical principal
 	struct strmap baselines;  // name -> struct baseline
+	struct strmap baseline_known; // name -> yes/no: baseline_exists() stats once
+	struct strmap ns_baselines;   // namespace -> its default baseline name, or a "none" mark
+	struct strmap keys;           // principal key -> the intent's principal
+	struct strmap ports_checked;  // port list as written -> as the rule holds it
+	const struct principal **canon; // canonical principal of each of in->principals
+	const char *rule_id_prefix;   // "gpoc-<policy>-"
+	const char *rule_name_prefix; // "gpoc <policy>: "
 	const char **files;       // baseline files read
 	size_t n_files, alloc_files;
 

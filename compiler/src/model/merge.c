@@ -20,13 +20,16 @@
 
 #include "core/util.h"
 #include "model/internal.h"
+#include "netsh/fwaddr.h"
 
 static int cmp_pos(struct src_pos a, struct src_pos b)
 {
-	const char *fa = a.file ? a.file->name : "", *fb = b.file ? b.file->name : "";
-	int c = strcmp(fa, fb);
-	if (c)
-		return c;
+	if (a.file != b.file) {
+		const char *fa = a.file ? a.file->name : "", *fb = b.file ? b.file->name : "";
+		int c = strcmp(fa, fb);
+		if (c)
+			return c;
+	}
 	if (a.line != b.line)
 		return a.line < b.line ? -1 : 1;
 	if (a.col != b.col)
@@ -537,6 +540,17 @@ static void merge_rules(struct expand *x)
 		}
 		mf->rule.description = rule_description(x, x->rules + i, j - i);
 		make_meta(x, srcs, j - i, &mf->meta);
+		// The checks the netsh and GPO writers apply, here so that the error is
+		// at the intent rather than at rendering.
+		struct strbuf why = STRBUF_INIT;
+		if (!fw_rule_validate(&mf->rule, &why)) {
+			const struct provenance *p = &mf->meta.prov[0];
+			diag_error(x->d, p->tmpl.file ? p->tmpl : p->grant, "firewall rule '%s' cannot be written: %s",
+				   mf->rule.id, why.buf);
+			if (p->tmpl.file)
+				diag_note(x->d, p->grant, "the rule comes from this grant");
+		}
+		strbuf_release(&why);
 		i = j;
 	}
 	free(srcs);

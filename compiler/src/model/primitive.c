@@ -15,6 +15,7 @@
 //
 // Field errors are reported where the value was written: the intent for grant
 // parameters, the template line for a template's own literals.
+#include <stdint.h>
 #include <string.h>
 
 #include "core/utf.h"
@@ -172,13 +173,31 @@ static void push_ace(struct expand *x, const struct raw_ace *r)
 	x->aces[x->n_aces++] = *r;
 }
 
+// "the machine launch limit", "namespace 'root\cimv2'": built only for messages.
+static const char *descr_of(struct expand *x, enum descriptor_kind k, const char *target)
+{
+	switch (k) {
+	case DESC_MACHINE_LAUNCH:
+		return "the machine launch limit";
+	case DESC_MACHINE_ACCESS:
+		return "the machine access limit";
+	case DESC_APPID_LAUNCH:
+		return arena_printf(x->a, "the LaunchPermission of AppID %s", target);
+	case DESC_APPID_ACCESS:
+		return arena_printf(x->a, "the AccessPermission of AppID %s", target);
+	case DESC_NAMESPACE:
+		return arena_printf(x->a, "namespace '%s'", target);
+	}
+	BUG("descriptor kind %d", (int)k);
+}
+
 // The mask of a rights list in vocabulary `v`, as Windows stores it.
-static bool rights_mask(struct expand *x, const struct pval *r, enum rights_vocab v, const char *descr,
-			uint32_t *out)
+static bool rights_mask(struct expand *x, const struct pval *r, enum rights_vocab v, enum descriptor_kind k,
+			const char *target, uint32_t *out)
 {
 	if (r->has_vocab && r->vocab != v) {
 		diag_error(x->d, r->pos, "'%s' names %s rights, but %s takes %s rights", "rights",
-			   model_vocab_name(r->vocab), descr, model_vocab_name(v));
+			   model_vocab_name(r->vocab), descr_of(x, k, target), model_vocab_name(v));
 		return false;
 	}
 	if (!r->n) {
@@ -194,6 +213,7 @@ static bool rights_mask(struct expand *x, const struct pval *r, enum rights_voca
 			continue;
 		}
 		const char *const *names = rights_names(v);
+		const char *descr = descr_of(x, k, target);
 		size_t n = 0;
 		while (names[n])
 			n++;
@@ -218,14 +238,14 @@ static bool rights_mask(struct expand *x, const struct pval *r, enum rights_voca
 enum { COM_EXECUTE_REMOTE = 0x4, COM_ACTIVATE_REMOTE = 0x10 };
 enum { WMI_FULL_WRITE = 0x4, WMI_PARTIAL_WRITE = 0x8, WMI_PROVIDER_WRITE = 0x10, WMI_EDIT_SECURITY = 0x40000 };
 
-static const char *com_risk(struct expand *x, const struct principal *who, uint8_t type, uint32_t mask,
-			    const char *where_text)
+static const char *com_risk(struct expand *x, const struct raw_ace *r)
 {
-	if (type != ACE_ALLOW || !principal_is_everyone_or_anonymous(who))
+	if (r->type != ACE_ALLOW || !principal_is_everyone_or_anonymous(r->who))
 		return NULL;
-	if (!(mask & (COM_EXECUTE_REMOTE | COM_ACTIVATE_REMOTE)))
+	if (!(r->mask & (COM_EXECUTE_REMOTE | COM_ACTIVATE_REMOTE)))
 		return NULL;
-	return arena_printf(x->a, "%s gets remote DCOM rights in %s", principal_label(x->a, who), where_text);
+	return arena_printf(x->a, "%s gets remote DCOM rights in %s", principal_label(x->a, r->who),
+			    descr_of(x, r->kind, r->target));
 }
 
 // --- group-member ---
@@ -258,8 +278,7 @@ static void build_dcom_limit(struct expand *x, const struct effect_src *src, con
 		.type = strcmp(vals[DL_ACCESS].s, "deny") ? ACE_ALLOW : ACE_DENY,
 		.src = *src,
 	};
-	const char *descr = launch ? "the machine launch limit" : "the machine access limit";
-	if (!rights_mask(x, &vals[DL_RIGHTS], r.vocab, descr, &r.mask))
+	if (!rights_mask(x, &vals[DL_RIGHTS], r.vocab, r.kind, NULL, &r.mask))
 		return;
 	if (vals[DL_BASELINE].set) {
 		r.baseline = *vals[DL_BASELINE].s ? vals[DL_BASELINE].s : NULL;
@@ -273,7 +292,7 @@ static void build_dcom_limit(struct expand *x, const struct effect_src *src, con
 					  "name one or leave 'baseline' out");
 		return;
 	}
-	r.src.risk = com_risk(x, r.who, r.type, r.mask, descr);
+	r.src.risk = com_risk(x, &r);
 	push_ace(x, &r);
 }
 
@@ -292,15 +311,28 @@ static void build_appid(struct expand *x, const struct effect_src *src, const st
 		.where = where(vals, AP_BASELINE, src),
 		.src = *src,
 	};
-	const char *descr = arena_printf(x->a, "the %s of AppID %s", launch ? "LaunchPermission" : "AccessPermission",
-					 r.target);
-	if (!rights_mask(x, &vals[AP_RIGHTS], r.vocab, descr, &r.mask))
+	if (!rights_mask(x, &vals[AP_RIGHTS], r.vocab, r.kind, r.target, &r.mask))
 		return;
-	r.src.risk = com_risk(x, r.who, r.type, r.mask, descr);
+	r.src.risk = com_risk(x, &r);
 	push_ace(x, &r);
 }
 
 // --- namespace-ace ---
+
+// The default baseline of a namespace, looked up once per namespace.
+static const char *namespace_baseline(struct expand *x, const char *ns)
+{
+	static char none;
+	void **slot = strmap_put(&x->ns_baselines, ns);
+	if (!*slot) {
+		char *name = arena_concat(x->a, "namespace-", ns, "");
+		for (char *p = name; *p; p++)
+			if (*p == '\\')
+				*p = '-';
+		*slot = baseline_exists(x, name) ? name : &none;
+	}
+	return *slot == &none ? NULL : *slot;
+}
 
 static void build_namespace(struct expand *x, const struct effect_src *src, const struct pval *vals)
 {
@@ -314,8 +346,7 @@ static void build_namespace(struct expand *x, const struct effect_src *src, cons
 		.flags = vals[NS_INHERIT].b ? ACE_CI : 0,
 		.src = *src,
 	};
-	const char *descr = arena_printf(x->a, "namespace '%s'", ns);
-	if (!rights_mask(x, &vals[NS_RIGHTS], VOCAB_WMI, descr, &r.mask))
+	if (!rights_mask(x, &vals[NS_RIGHTS], VOCAB_WMI, r.kind, ns, &r.mask))
 		return;
 	if ((r.mask & WMI_FULL_WRITE) && !(r.mask & (WMI_PARTIAL_WRITE | WMI_PROVIDER_WRITE))) {
 		diag_error(x->d, vals[NS_RIGHTS].pos,
@@ -327,11 +358,7 @@ static void build_namespace(struct expand *x, const struct effect_src *src, cons
 		r.where = where(vals, NS_BASELINE, src);
 	} else {
 		// namespace-root-cimv2 for root\cimv2, when such a baseline exists.
-		char *name = arena_printf(x->a, "namespace-%s", ns);
-		for (char *p = name; *p; p++)
-			if (*p == '\\')
-				*p = '-';
-		r.baseline = baseline_exists(x, name) ? name : NULL;
+		r.baseline = namespace_baseline(x, ns);
 		r.where = where(vals, NS_NAMESPACE, src);
 	}
 	if (r.type == ACE_ALLOW && (r.mask & (WMI_EDIT_SECURITY | WMI_FULL_WRITE)))
@@ -387,24 +414,39 @@ static bool fw_ports_text(struct expand *x, const struct pval *v, bool local, in
 		diag_error(x->d, v->pos, "ports need protocol tcp or udp");
 		return false;
 	}
-	struct strbuf sb = STRBUF_INIT;
-	for (size_t i = 0; i < v->n; i++)
-		strbuf_addf(&sb, "%s%s", i ? "," : "", v->items[i]);
+	// Templates repeat the same few port lists for every grant: each list is
+	// checked once per (local or remote, protocol), the key's prefix.
+	struct strbuf key = STRBUF_INIT;
+	strbuf_addch(&key, local ? 'L' : 'R');
+	strbuf_addch(&key, protocol == FW_PROTO_TCP ? 'T' : 'U');
+	strbuf_addch(&key, ':');
+	size_t plen = key.len;
+	for (size_t i = 0; i < v->n; i++) {
+		if (i)
+			strbuf_addch(&key, ',');
+		strbuf_addstr(&key, v->items[i]);
+	}
+	const char *known = strmap_get(&x->ports_checked, key.buf);
+	if (known) {
+		strbuf_release(&key);
+		*out = (char *)(uintptr_t)known;
+		return true;
+	}
+	const char *text = key.buf + plen;
 	struct fw_ports ports;
 	const char *err;
-	bool ok = fw_ports_parse(sb.buf, sb.len, local, &ports, &err);
+	bool ok = fw_ports_parse(text, key.len - plen, local, &ports, &err);
 	if (!ok)
-		diag_error(x->d, v->pos, "%s ports '%s': %s", local ? "local" : "remote", quote_text(x->a, sb.buf), err);
+		diag_error(x->d, v->pos, "%s ports '%s': %s", local ? "local" : "remote", quote_text(x->a, text), err);
 	else if (ports.keyword != FWP_NONE && protocol != FW_PROTO_TCP) {
 		diag_error(x->d, v->pos, "port keyword '%s' needs protocol tcp", fw_port_keyword_name(ports.keyword));
 		ok = false;
-	} else if (ports.keyword != FWP_NONE) {
-		strbuf_reset(&sb);
-		strbuf_addstr(&sb, fw_port_keyword_name(ports.keyword));
 	}
-	if (ok)
-		*out = arena_strdup(x->a, sb.buf);
-	strbuf_release(&sb);
+	if (ok) {
+		*out = arena_strdup(x->a, ports.keyword != FWP_NONE ? fw_port_keyword_name(ports.keyword) : text);
+		*strmap_put(&x->ports_checked, arena_strndup(x->a, key.buf, key.len)) = *out;
+	}
+	strbuf_release(&key);
 	return ok;
 }
 
@@ -495,13 +537,12 @@ static void build_firewall(struct expand *x, const struct effect_src *src, const
 		return;
 	struct raw_rule r = { .src = *src };
 	struct fw_rule *fw = &r.rule;
-	const char *policy = x->in->policy.name;
 	if (vals[FW_NAME].set && !*vals[FW_NAME].s) {
 		diag_error(x->d, vals[FW_NAME].pos, "a firewall rule name cannot be empty; leave 'name' out for the rule id");
 		return;
 	}
-	fw->id = arena_printf(x->a, "gpoc-%s-%s", policy, rule->s);
-	fw->name = arena_printf(x->a, "gpoc %s: %s", policy, vals[FW_NAME].set ? vals[FW_NAME].s : rule->s);
+	fw->id = arena_concat(x->a, x->rule_id_prefix, rule->s, "");
+	fw->name = arena_concat(x->a, x->rule_name_prefix, vals[FW_NAME].set ? vals[FW_NAME].s : rule->s, "");
 	r.user_desc = vals[FW_DESCRIPTION].set && *vals[FW_DESCRIPTION].s ? vals[FW_DESCRIPTION].s : NULL;
 	fw->group = vals[FW_GROUP].set && *vals[FW_GROUP].s ? arena_strdup(x->a, vals[FW_GROUP].s) : NULL;
 	fw->dir = strcmp(vals[FW_DIRECTION].s, "out") ? FW_DIR_IN : FW_DIR_OUT;
@@ -563,13 +604,6 @@ static void build_firewall(struct expand *x, const struct effect_src *src, const
 	for (size_t i = 0; i < ARRAY_SIZE(security_values); i++)
 		if (!strcmp(vals[FW_SECURITY].s, security_values[i]))
 			fw->security = (enum fw_security)i;
-	struct strbuf why = STRBUF_INIT;
-	if (!fw_rule_validate(fw, &why)) {
-		diag_error(x->d, where(vals, FW_RULE, src), "firewall rule '%s' cannot be written: %s", fw->id, why.buf);
-		strbuf_release(&why);
-		return;
-	}
-	strbuf_release(&why);
 	if (fw->dir == FW_DIR_IN && fw->action != FW_BLOCK && !fw->n_remote_addrs &&
 	    (fw->protocol == FW_PROTO_TCP || fw->protocol == FW_PROTO_ANY) && management_ports(fw->local_ports))
 		r.src.risk = arena_printf(x->a, "inbound firewall rule '%s' admits any remote address to %s", fw->id,

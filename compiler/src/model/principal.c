@@ -19,18 +19,35 @@
 #include "model/internal.h"
 #include "sd/sid.h"
 
+// The map key of a SID: "S" then the authority and sub-authorities in hex, each
+// after a '-'. Not the text form (no printf on this hot path), but as unique.
 static const char *sid_key(struct arena *a, const struct sid *sid)
 {
-	struct strbuf sb = STRBUF_INIT;
-	sid_format(sid, &sb);
-	const char *k = arena_strdup(a, sb.buf);
-	strbuf_release(&sb);
-	return k;
+	char buf[2 + 13 + SID_MAX_SUB_AUTHORITIES * 9 + 1], *p = buf;
+	static const char hex[] = "0123456789abcdef";
+	*p++ = 'S';
+	uint64_t parts[1 + SID_MAX_SUB_AUTHORITIES];
+	parts[0] = sid->authority;
+	for (size_t i = 0; i < sid->sub_count; i++)
+		parts[1 + i] = sid->sub[i];
+	for (size_t i = 0; i <= sid->sub_count; i++) {
+		*p++ = '-';
+		char digits[16];
+		size_t n = 0;
+		uint64_t v = parts[i];
+		do {
+			digits[n++] = hex[v & 15];
+			v >>= 4;
+		} while (v);
+		while (n)
+			*p++ = digits[--n];
+	}
+	return arena_strndup(a, buf, (size_t)(p - buf));
 }
 
 static const char *name_key(struct arena *a, const char *name)
 {
-	char *k = arena_printf(a, "n:%s", name);
+	char *k = arena_concat(a, "n:", name, "");
 	for (char *p = k; *p; p++)
 		*p = (char)ascii_tolower((unsigned char)*p);
 	return k;
@@ -53,18 +70,23 @@ static void enroll(struct expand *x, const char *key, const struct principal *p)
 		*slot = (void *)(uintptr_t)p;
 }
 
+static const struct principal *lookup_canonical(struct expand *x, const struct principal *p);
+
 void principals_init(struct expand *x)
 {
 	for (size_t i = 0; i < x->in->n_principals; i++) {
 		const struct principal *p = &x->in->principals[i];
 		// By key too: intent_principal() scans, and a grant may name many.
 		if (p->key)
-			*strmap_put(&x->principals, arena_printf(x->a, "k:%s", p->key)) = (void *)(uintptr_t)p;
+			*strmap_put(&x->keys, p->key) = (void *)(uintptr_t)p;
 		if (p->has_sid)
 			enroll(x, sid_key(x->a, &p->sid), p);
 		if (p->name)
 			enroll(x, name_key(x->a, p->name), p);
 	}
+	x->canon = arena_array(x->a, x->in->n_principals ? x->in->n_principals : 1, sizeof(*x->canon));
+	for (size_t i = 0; i < x->in->n_principals; i++)
+		x->canon[i] = lookup_canonical(x, &x->in->principals[i]);
 }
 
 static const struct principal *synthetic(struct expand *x, const char *name, const struct sid *sid,
@@ -91,7 +113,7 @@ static const struct principal *synthetic(struct expand *x, const char *name, con
 	return np;
 }
 
-const struct principal *principal_canonical(struct expand *x, const struct principal *p)
+static const struct principal *lookup_canonical(struct expand *x, const struct principal *p)
 {
 	const struct principal *c = NULL;
 	if (p->has_sid)
@@ -99,6 +121,15 @@ const struct principal *principal_canonical(struct expand *x, const struct princ
 	else if (p->name)
 		c = strmap_get(&x->principals, name_key(x->a, p->name));
 	return c ? c : p;
+}
+
+const struct principal *principal_canonical(struct expand *x, const struct principal *p)
+{
+	// The intent's own principals are asked for once per grant: answer from a table.
+	const struct principal *base = x->in->principals;
+	if (base && p >= base && p < base + x->in->n_principals)
+		return x->canon[p - base];
+	return lookup_canonical(x, p);
 }
 
 static bool alias_error(struct expand *x, const char *text, enum alias_result r, struct src_pos pos)
@@ -175,7 +206,7 @@ static bool resolve(void *ctx, const struct ynode *n, const char *text, struct s
 	if (n && n->kind == YNODE_MAPPING)
 		return resolve_mapping(x, n, out);
 	if (intent_text) {
-		const struct principal *p = strmap_get(&x->principals, arena_printf(x->a, "k:%s", text));
+		const struct principal *p = strmap_get(&x->keys, text);
 		if (p) {
 			*out = principal_canonical(x, p);
 			return true;

@@ -85,3 +85,13 @@ const char *quote_text(struct arena *a, const char *s)
 		cut--;
 	return arena_printf(a, "%.*s...", (int)cut, s);
 }
+
+char *arena_concat(struct arena *ar, const char *a, const char *b, const char *c)
+{
+	size_t la = strlen(a), lb = strlen(b), lc = strlen(c);
+	char *r = arena_alloc(ar, la + lb + lc + 1);
+	memcpy(r, a, la);
+	memcpy(r + la, b, lb);
+	memcpy(r + la + lb, c, lc + 1);
+	return r;
+}

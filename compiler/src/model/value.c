@@ -172,6 +172,27 @@ static const char *read_guid(struct arena *a, const char *s, const char **err)
 	return out;
 }
 
+// True for an IPv4 address or a prefix in the form fw_addr_format prints
+// ("10.0.0.0/8": the reader refuses leading zeros in octets; a prefix length
+// must not have one either, nor be a dotted mask): the common case, which then
+// needs no formatting.
+static bool ipv4_cidr_is_canonical(const char *s)
+{
+	const char *slash = NULL;
+	for (const char *p = s; *p; p++) {
+		if (*p == '/') {
+			if (slash)
+				return false;
+			slash = p;
+		} else if (*p != '.' && !ascii_isdigit((unsigned char)*p)) {
+			return false;
+		} else if (slash && *p == '.') {
+			return false;
+		}
+	}
+	return !slash || (slash[1] && (slash[1] != '0' || !slash[2]));
+}
+
 const char *address_canonical(struct arena *a, const char *s, const char **err)
 {
 	if (!ascii_strcasecmp(s, "any"))
@@ -185,6 +206,8 @@ const char *address_canonical(struct arena *a, const char *s, const char **err)
 		*err = "bits are set below the prefix length; write the network address ('10.0.0.0/8')";
 		return NULL;
 	}
+	if (ipv4_cidr_is_canonical(s))
+		return s;
 	struct strbuf sb = STRBUF_INIT;
 	fw_addr_format(&addr, FWA_STYLE_CIDR, &sb);
 	const char *r = arena_strdup(a, sb.buf);
