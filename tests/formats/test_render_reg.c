@@ -234,7 +234,7 @@ static void test_apply_and_revert(void **state)
 	artifact_set_init(&out);
 	struct diag d;
 	diag_init(&d);
-	struct render_ctx ctx = { &f.m, &out, &d, NULL };
+	struct render_ctx ctx = { .m = &f.m, .out = &out, .d = &d };
 	if (!render_reg(&ctx)) {
 		diag_print_gcc(&d, stderr);
 		fail();
@@ -287,7 +287,7 @@ static void test_principal_without_sid(void **state)
 	artifact_set_init(&out);
 	struct diag d;
 	diag_init(&d);
-	struct render_ctx ctx = { &f.m, &out, &d, NULL };
+	struct render_ctx ctx = { .m = &f.m, .out = &out, .d = &d };
 	assert_false(render_reg(&ctx));
 	assert_int_equal(out.n, 0);
 	assert_int_equal(d.errors, 2); // the launch limit and the AppID permission
@@ -315,7 +315,7 @@ static void test_nothing_to_write(void **state)
 	artifact_set_init(&out);
 	struct diag d;
 	diag_init(&d);
-	struct render_ctx ctx = { &f.m, &out, &d, NULL };
+	struct render_ctx ctx = { .m = &f.m, .out = &out, .d = &d };
 	assert_true(render_reg(&ctx));
 	assert_int_equal(out.n, 0);
 	assert_int_equal(d.n, 0);
@@ -338,7 +338,7 @@ static void test_hostile_text(void **state)
 	artifact_set_init(&out);
 	struct diag d;
 	diag_init(&d);
-	struct render_ctx ctx = { &f.m, &out, &d, NULL };
+	struct render_ctx ctx = { .m = &f.m, .out = &out, .d = &d };
 	assert_true(render_reg(&ctx));
 	struct reg_doc apply;
 	read_back(&out, "reg/apply.reg", &apply);
@@ -391,7 +391,7 @@ static void test_deterministic(void **state)
 	artifact_set_init(&b);
 	struct diag d;
 	diag_init(&d);
-	struct render_ctx ca = { &f.m, &a, &d, NULL }, cb = { &g.m, &b, &d, NULL };
+	struct render_ctx ca = { .m = &f.m, .out = &a, .d = &d }, cb = { .m = &g.m, .out = &b, .d = &d };
 	assert_true(render_reg(&ca));
 	assert_true(render_reg(&cb));
 	for (int i = 0; i < 2; i++) {
@@ -422,7 +422,7 @@ static void test_value_and_descriptor_clash(void **state)
 	artifact_set_init(&out);
 	struct diag d;
 	diag_init(&d);
-	struct render_ctx ctx = { &f.m, &out, &d, NULL };
+	struct render_ctx ctx = { .m = &f.m, .out = &out, .d = &d };
 	assert_false(render_reg(&ctx));
 	assert_int_equal(out.n, 0);
 	assert_int_equal(d.errors, 1);
