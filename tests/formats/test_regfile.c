@@ -623,6 +623,7 @@ static void test_read_malformed(void **state)
 		{ "REGEDIT4\r\n[HKEY_USERS\\X]\r\n\"a\"=hex(x):01\r\n", 3, 9, "hex(N):" },
 		{ "REGEDIT4\r\n[HKEY_USERS\\X]\r\n\"a\"=hex(1ffffffff):01\r\n", 3, 9, "hex(N):" },
 		{ "REGEDIT4\r\n[HKEY_USERS\\X]\r\n\"a\"=hex(2):ff\r\n", 3, 1, "not valid UTF-8 text" },
+		{ "REGEDIT4\r\n[HKEY_USERS\\X]\r\n  \"a\"=hex(2):41,\\\r\n  ff\r\n", 3, 3, "not valid UTF-8 text" },
 		{ "REGEDIT4\r\n[HKEY_USERS\\X]\r\n\"a\"=\"x\" y\r\n", 3, 9, "after the string" },
 		{ "REGEDIT4\r\n[HKEY_USERS\\X]\r\n\"a\"=- x\r\n", 3, 7, "after '-'" },
 		{ "REGEDIT4\r\n[HKEY_USERS\\X]\r\n# hash\r\n", 3, 1, "unexpected text" },

@@ -271,7 +271,8 @@ static bool parse_hexlist(struct rparser *p, size_t i)
 
 // hex(1), hex(2) and hex(7) data as regedit stores it: with a terminator added when
 // missing, converted from 8-bit text (UTF-8 here) to UTF-16LE in non-UTF-16 files.
-static bool fix_string_hex(struct rparser *p, uint32_t type, size_t value_start)
+static bool fix_string_hex(struct rparser *p, uint32_t type, size_t value_start, uint32_t value_line,
+			   size_t value_ls)
 {
 	if (!p->data.len || (type != REGT_SZ && type != REGT_EXPAND_SZ && type != REGT_MULTI_SZ))
 		return true;
@@ -283,9 +284,13 @@ static bool fix_string_hex(struct rparser *p, uint32_t type, size_t value_start)
 	if (p->data.buf[p->data.len - 1] != 0)
 		strbuf_addch(&p->data, 0);
 	size_t bad;
-	if (!utf8_valid(p->data.buf, p->data.len, &bad))
+	if (!utf8_valid(p->data.buf, p->data.len, &bad)) {
+		// Point at the value, which may have started lines before this one.
+		p->line = value_line;
+		p->ls = value_ls;
 		return perr(p, value_start, "%s data is not valid UTF-8 text (byte %zu); gpoc reads 8-bit .reg files as UTF-8",
 			    reg_type_name(type), bad);
+	}
 	struct strbuf w = STRBUF_INIT;
 	utf8_to_utf16le(&w, p->data.buf, p->data.len);
 	strbuf_reset(&p->data);
@@ -298,7 +303,7 @@ static bool fix_string_hex(struct rparser *p, uint32_t type, size_t value_start)
 static bool parse_value_line(struct rparser *p, size_t i)
 {
 	const uint16_t *u = p->t->u;
-	size_t name_pos = i;
+	size_t name_pos = i, ls = p->ls;
 	uint32_t line = p->line;
 	char *name;
 	if (u[i] == '@') {
@@ -372,7 +377,7 @@ static bool parse_value_line(struct rparser *p, size_t i)
 			v.type = (uint32_t)t;
 			i += 2;
 		}
-		if (!parse_hexlist(p, i) || !fix_string_hex(p, v.type, name_pos))
+		if (!parse_hexlist(p, i) || !fix_string_hex(p, v.type, name_pos, line, ls))
 			return false;
 	} else {
 		return perr(p, i,
