@@ -82,8 +82,12 @@ static void add_lower(struct strbuf *sb, const char *s)
 static char *descriptor_key(const struct m_descriptor *d)
 {
 	struct strbuf sb = STRBUF_INIT;
-	strbuf_addf(&sb, "d:%s:", descriptor_kind_name(d->kind));
-	add_lower(&sb, d->target ? d->target : d->name);
+	// Machine limits have no target: one per machine.
+	strbuf_addf(&sb, "d:%s", descriptor_kind_name(d->kind));
+	if (d->target) {
+		strbuf_addch(&sb, ':');
+		add_lower(&sb, d->target);
+	}
 	return strbuf_detach(&sb, NULL);
 }
 
@@ -1713,6 +1717,23 @@ static uint32_t default_wmi_rights(const struct m_descriptor *d, const char **fr
 	return 0;
 }
 
+// Is there an added or changed ACE of `who` on `d` in the plan?
+static bool ace_in_plan(const struct plan *p, const struct m_descriptor *d, const struct principal *who)
+{
+	char *key = descriptor_key(d);
+	struct strbuf id = STRBUF_INIT;
+	principal_identity(who, &id);
+	bool found = false;
+	for (size_t i = 0; i < p->n && !found; i++) {
+		const struct plan_change *c = &p->v[i];
+		found = c->kind == PLAN_ACE && c->op != PLAN_REMOVE && !strcmp(c->object_key, key) &&
+			change_has_who(c, id.buf);
+	}
+	free(key);
+	strbuf_release(&id);
+	return found;
+}
+
 static void notes_for(struct plan *p, const struct model *m, const struct model *old)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -1739,7 +1760,8 @@ static void notes_for(struct plan *p, const struct model *m, const struct model 
 			const char *from = NULL;
 			uint32_t dflt = default_wmi_rights(d, &from);
 			uint32_t missing = dflt & ~a->mask;
-			if (a->type != ACE_ALLOW || !missing)
+			if (a->type != ACE_ALLOW || !missing || !ace_in_plan(p, d, a->who) ||
+			    wk_classify(a->who, &m->sids) == WK_ANONYMOUS)
 				continue;
 			struct strbuf who = STRBUF_INIT, rights = STRBUF_INIT;
 			describe_principal(a->who, &m->sids, &who);
@@ -1753,10 +1775,12 @@ static void notes_for(struct plan *p, const struct model *m, const struct model 
 			} else {
 				strbuf_addstr(&sb, "Windows default");
 			}
+			bool one = !(missing & (missing - 1));
 			strbuf_addstr(&sb, "), so ");
 			md_code(&sb, who.buf);
-			strbuf_addstr(&sb, " has them too although its grant leaves them out: access is the "
-					   "union of ACEs, so the grant is not read-only.");
+			strbuf_addf(&sb, " holds %s too although its grant leaves %s out: access is the union "
+					 "of ACEs, so the grant is not read-only.",
+				    one ? "it" : "them", one ? "it" : "them");
 			add_note(p, &sb);
 			strbuf_release(&who);
 			strbuf_release(&rights);
