@@ -252,7 +252,7 @@ static void render(const struct model *m, struct rendered *r)
 {
 	artifact_set_init(&r->out);
 	diag_init(&r->d);
-	struct render_ctx ctx = { m, &r->out, &r->d, NULL };
+	struct render_ctx ctx = { .m = m, .out = &r->out, .d = &r->d };
 	r->netsh_ok = render_netsh(&ctx);
 	r->ps1_ok = render_ps1(&ctx);
 }

@@ -103,7 +103,8 @@ static bool compile_one(const struct src_file *f, const struct build_request *re
 		return false;
 
 	unsigned targets = req->targets ? req->targets : in.outputs;
-	struct render_ctx ctx = { .m = &m, .out = out, .d = d, .datadir = req->datadir };
+	struct render_ctx ctx = { .m = &m, .out = out, .d = d, .datadir = req->datadir, .targets = targets,
+				  .targets_from_cli = req->targets != 0 };
 	bool ok = true;
 	for (size_t i = 0; i < ARRAY_SIZE(renderers); i++)
 		if ((targets & renderers[i].target) && !renderers[i].render(&ctx))

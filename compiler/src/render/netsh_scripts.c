@@ -478,10 +478,18 @@ static bool target_present(struct render_ctx *ctx, unsigned target, const char *
 			   const char *why_needed)
 {
 	const struct intent *in = ctx->m->intent;
-	if (!in || (in->outputs & target))
+	unsigned targets = ctx->targets ? ctx->targets : in ? in->outputs : TARGET_ALL;
+	if (targets & target)
 		return true;
-	diag_error(ctx->d, in->outputs_pos, "netsh/apply.cmd needs %s for %s, but target '%s' is not among "
-		   "the outputs; add '%s' to 'outputs'", file, why_needed, name, name);
+	if (ctx->targets_from_cli)
+		diag_error(ctx->d, (struct src_pos){ 0 },
+			   "netsh/apply.cmd needs %s for %s, but target '%s' is not built; add '%s' to --target",
+			   file, why_needed, name, name);
+	else
+		diag_error(ctx->d, in ? in->outputs_pos : (struct src_pos){ 0 },
+			   "netsh/apply.cmd needs %s for %s, but target '%s' is not among the outputs; add '%s' "
+			   "to 'outputs'",
+			   file, why_needed, name, name);
 	return false;
 }
 

@@ -22,6 +22,10 @@ struct render_ctx {
 	struct artifact_set *out;
 	struct diag *d;
 	const char *datadir;     // holds schemas/ (XSDs) and templates/
+	unsigned targets;        // TARGET_* bits being rendered in this build; 0 = the
+	                         // intent's outputs (renderers that run another target's
+	                         // files check that it is among them)
+	bool targets_from_cli;   // targets came from --target, not from `outputs:`
 };
 
 bool render_model_json(struct render_ctx *ctx);   // model/model.json
