@@ -53,9 +53,10 @@ void fmt_quote(struct strbuf *sb, const char *s, size_t len)
 
 const char *fmt_qn(const char *s, size_t len)
 {
-	// Four slots: a message quotes at most a few subjects.
-	static char slots[4][200];
-	static unsigned next;
+	// Four slots: a message quotes at most a few subjects. Per thread, so that
+	// library users compiling on several threads do not share them.
+	static _Thread_local char slots[4][200];
+	static _Thread_local unsigned next;
 	char *slot = slots[next++ % 4];
 	struct strbuf sb = STRBUF_INIT;
 	fmt_quote(&sb, s, len);

@@ -31,7 +31,7 @@ void fmt_error_set(struct fmt_error *e, uint32_t line, uint32_t col, size_t offs
 // Appends `s` for a message, without the surrounding quotes: control bytes, DEL
 // and invalid UTF-8 as \xNN, cut after 48 characters with "...".
 void fmt_quote(struct strbuf *sb, const char *s, size_t len);
-// fmt_quote() into a static rotating buffer, for use inside one message.
+// fmt_quote() into a rotating per-thread buffer (four slots), for use inside one message.
 const char *fmt_q(const char *s);
 const char *fmt_qn(const char *s, size_t len);
 
