@@ -615,16 +615,17 @@ static bool parse_acl(struct parser *ps, const char **pp, const char *end, bool 
 			return fail(ps, p, "ACE after NO_ACCESS_CONTROL; a NULL %s has no ACEs",
 				    name);
 		const char *start = p;
-		struct ace ace;
-		if (!parse_ace(ps, &p, end, dacl, &ace))
+		// Parsed in place; the slot counts only once the ACE is accepted.
+		GROW(acl->aces, acl->alloc, acl->count + 1);
+		struct ace *ace = &acl->aces[acl->count];
+		if (!parse_ace(ps, &p, end, dacl, ace))
 			return false;
-		size += ace_binary_size(&ace);
+		size += ace_binary_size(ace);
 		if (size > ACL_MAX_SIZE)
 			return fail(ps, start, "%s too large: more than %u bytes in binary form",
 				    name, (unsigned)ACL_MAX_SIZE);
-		object |= ace_is_object(ace.type);
-		GROW(acl->aces, acl->alloc, acl->count + 1);
-		acl->aces[acl->count++] = ace;
+		object |= ace_is_object(ace->type);
+		acl->count++;
 		p = skip_spaces(p, end);
 	}
 	if (p < end && !(end - p >= 2 && p[1] == ':'))
