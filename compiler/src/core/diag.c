@@ -86,6 +86,12 @@ void diag_append(struct diag *to, struct diag *from)
 	diag_init(from);
 }
 
+static bool is_terminal_control(uint32_t cp)
+{
+	return (cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||
+	       cp == 0x200E || cp == 0x200F || cp == 0x061C;
+}
+
 static void put_escaped(const char *s, size_t len, FILE *out)
 {
 	size_t i = 0;
@@ -94,6 +100,14 @@ static void put_escaped(const char *s, size_t len, FILE *out)
 		if (c >= 0x80) {
 			uint32_t cp;
 			int n = utf8_decode((const uint8_t *)s + i, len - i, &cp);
+			// C1 controls (U+0080-009F: CSI and friends) drive terminals like
+			// ESC does, and bidi controls reorder what a reader sees: both are
+			// shown as \u{...} instead of being passed through.
+			if (n > 0 && is_terminal_control(cp)) {
+				fprintf(out, "\\u{%04x}", (unsigned)cp);
+				i += (size_t)n;
+				continue;
+			}
 			if (n > 0) {
 				fwrite(s + i, 1, (size_t)n, out);
 				i += (size_t)n;
@@ -193,6 +207,8 @@ static void print_source_line(const struct src_pos *pos, FILE *out)
 			fputc('\t', out);
 		else if (c < 0x20 || c == 0x7f || n <= 0)
 			fputs("    ", out);
+		else if (c >= 0x80 && is_terminal_control(cp))
+			fputs("        ", out);
 		else
 			fputc(' ', out);
 		i += n > 0 ? (size_t)n : 1;
