@@ -3,8 +3,7 @@
 //
 // Layout: BOM FF FE, UTF-16LE, CRLF after every line. The header line, then a blank
 // line before each "[key]" or "[-key]" line, values as "name"=data below their key,
-// and one blank line at the end (regedit's own exports end that way, and a last line
-// without a line break is one regedit may drop).
+// and one blank line at the end, as regedit's own exports end.
 //
 // Data forms, chosen by type and content exactly as regedit exports:
 //   REG_SZ holding one clean string   "text" with \ -> \\ and " -> \"
