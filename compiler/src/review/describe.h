@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "core/strbuf.h"
 #include "model/model.h"
@@ -54,6 +55,13 @@ void describe_reg_data(const struct reg_value *v, struct strbuf *out);
 bool reg_value_is(const struct reg_value *v, const char *key, const char *name);
 // A REG_DWORD's number; false for any other type or size.
 bool reg_value_dword(const struct reg_value *v, uint32_t *out);
+
+// qsort that accepts an empty (possibly NULL) array, which qsort itself does not.
+static inline void sort_items(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
 
 // "intent.yaml:14" (no column), or "" when the position has no file.
 void describe_pos(struct src_pos pos, struct strbuf *out);

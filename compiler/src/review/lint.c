@@ -753,7 +753,7 @@ void lint_model(const struct model *m, struct diag *d)
 	lint_steps(&c);
 	lint_suppressions(&c);
 
-	qsort(c.v, c.n, sizeof(*c.v), cmp_finding);
+	sort_items(c.v, c.n, sizeof(*c.v), cmp_finding);
 	for (size_t i = 0; i < c.n; i++) {
 		struct finding *f = &c.v[i];
 		diag_add(d, f->sev, f->pos, f->rule->id, f->hint, "%s", f->message);

@@ -291,7 +291,7 @@ static void add_meta_sources(struct plan_source **v, size_t *n, const struct mod
 {
 	for (size_t i = 0; meta && i < meta->n_prov; i++)
 		add_source(v, n, m, meta->prov[i].grant, meta->prov[i].capability);
-	qsort(*v, *n, sizeof(**v), cmp_source);
+	sort_items(*v, *n, sizeof(**v), cmp_source);
 }
 
 static void describe_object(const struct fact *f, struct strbuf *out)
@@ -643,7 +643,7 @@ static void set_who(struct plan_change *c, const struct fact *f)
 		}
 		break;
 	}
-	qsort(c->who, c->n_who, sizeof(*c->who), cmp_who);
+	sort_items(c->who, c->n_who, sizeof(*c->who), cmp_who);
 }
 
 static void set_sources(struct plan_change *c, const struct fact *f)
@@ -851,8 +851,8 @@ static bool both_write_whole(const struct facts *a, const struct facts *b, const
 
 static void diff_facts(struct plan *p, struct facts *of, struct facts *nf)
 {
-	qsort(of->v, of->n, sizeof(*of->v), cmp_fact);
-	qsort(nf->v, nf->n, sizeof(*nf->v), cmp_fact);
+	sort_items(of->v, of->n, sizeof(*of->v), cmp_fact);
+	sort_items(nf->v, nf->n, sizeof(*nf->v), cmp_fact);
 	size_t i = 0, j = 0;
 	while (i < of->n || j < nf->n) {
 		int c = i >= of->n ? 1 : j >= nf->n ? -1 : strcmp(of->v[i].key, nf->v[j].key);
@@ -996,7 +996,7 @@ static void diff_risks(struct plan *p, const struct model *old, const struct mod
 		if (!kept)
 			add_risk(p, PLAN_REMOVE, &ov[i], NULL, old);
 	}
-	qsort(p->risks, p->n_risks, sizeof(*p->risks), cmp_risk);
+	sort_items(p->risks, p->n_risks, sizeof(*p->risks), cmp_risk);
 	for (size_t i = 0; i < on; i++)
 		free(ov[i].metas);
 	for (size_t j = 0; j < nn; j++)
@@ -1917,7 +1917,7 @@ void plan_compute(struct plan *p, const struct model *old, const struct model *n
 	facts_release(&nf);
 	if (old && new)
 		policy_changes(p, old, new);
-	qsort(p->v, p->n, sizeof(*p->v), cmp_change);
+	sort_items(p->v, p->n, sizeof(*p->v), cmp_change);
 	diff_risks(p, old, new);
 	// Notes explain a change; with none, they would only repeat the intent.
 	if (plan_has_changes(p))
