@@ -69,8 +69,9 @@ def gpoc_accepts(text):
         os.unlink(f.name)
 
 
+# A grant that names no principal, so that any alias and any single target compiles.
 BASE = ("gpoc: 1\npolicy: {name: p}\ndomain: {sid: S-1-5-21-1-2-3}\n"
-        "grants: [{allow: remote-wmi, from: [10.0.0.0/8]}]\n")
+        "grants: [{allow: firewall-rule, rule: web, local-ports: ['443'], remote-addresses: [10.0.0.0/8]}]\n")
 
 # Targets: the schema's enum is exactly what gpoc accepts in 'outputs'.
 targets = schema["$defs"]["target"]["enum"]

@@ -46,7 +46,10 @@ with open(os.path.join(INVALID, "version-unsupported.yaml"), "rb") as f:
 # A valid intent: silence and 0. Several valid ones too.
 expect("valid", gpoc("check", "minimal.yaml", cwd=VALID), rc=0, out="", err="")
 names = sorted(n for n in os.listdir(VALID) if n.endswith(".yaml"))
-expect("all valid", gpoc("check", *names, cwd=VALID), rc=0, out="", err="")
+# Lint warnings may appear (the valid corpus exercises broad grants); errors may not.
+rc, _, err = gpoc("check", *names, cwd=VALID)
+if rc != 0 or ": error:" in err:
+    failures.append("all valid: exit %d, stderr %r" % (rc, err))
 
 # Standard input is named <stdin>.
 expect("stdin valid", gpoc("check", "-", stdin=minimal), rc=0, out="", err="")
@@ -82,10 +85,12 @@ expect("-h", gpoc("check", "-h"), rc=0, err="", out_has=["usage: gpoc check"])
 expect("diagnostics=gcc", gpoc("check", "--diagnostics=gcc", "minimal.yaml", cwd=VALID), rc=0, out="", err="")
 expect("diagnostics gcc", gpoc("check", "--diagnostics", "gcc", "minimal.yaml", cwd=VALID), rc=0, out="",
        err="")
-expect("diagnostics=json", gpoc("check", "--diagnostics=json", "minimal.yaml", cwd=VALID), rc=2, out="",
-       err="gpoc: error: unknown diagnostics format 'json'; accepted: gcc\n")
+expect("diagnostics=json", gpoc("check", "--diagnostics=json", "minimal.yaml", cwd=VALID), rc=0, out="",
+       err_has=['"diagnostics": []'])
+expect("diagnostics=xml", gpoc("check", "--diagnostics=xml", "minimal.yaml", cwd=VALID), rc=2, out="",
+       err="gpoc: error: unknown diagnostics format 'xml'; use gcc, json or sarif\n")
 expect("diagnostics without value", gpoc("check", "--diagnostics"), rc=2, out="",
-       err="gpoc: error: option '--diagnostics' needs a value; accepted: gcc\n")
+       err="gpoc: error: option '--diagnostics' needs a value\n")
 expect("unknown option", gpoc("check", "--frobnicate", "x.yaml"), rc=2, out="",
        err="gpoc: error: unknown option '--frobnicate'; see 'gpoc check --help'\n")
 expect("no file", gpoc("check"), rc=2, out="", err="gpoc: error: no intent given; usage: gpoc check INTENT...\n")

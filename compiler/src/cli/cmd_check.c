@@ -1,120 +1,117 @@
-// gpoc check INTENT... [--diagnostics=gcc]
+// gpoc check INTENT... [--diagnostics=gcc|json|sarif] [--capabilities DIR]...
 //
-// Validates intents and reports every problem on standard error; writes nothing.
-// Each file goes through check_file(), the one place that runs the stages of a
-// check, so later stages (model expansion, lints) are added there. Files are
-// independent: a broken one does not stop the others from being checked.
+// Validates intents and reports every problem; writes nothing. A check runs exactly
+// the stages of a build (load, expansion, lint, every renderer of the intent's
+// outputs and their self-checks) and stops before the commit, so a clean check
+// means a clean build. Files are independent: a broken one does not stop the
+// others from being checked, and all diagnostics are reported together.
+#define _GNU_SOURCE
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "api/build.h"
 #include "cli/cli.h"
-#include "core/arena.h"
-#include "core/diag.h"
-#include "core/file.h"
-#include "core/strbuf.h"
-#include "intent/intent.h"
 
 static const char usage_text[] =
-	"usage: gpoc check [--diagnostics=gcc] INTENT...\n"
+	"usage: gpoc check [--diagnostics=gcc|json|sarif] [--capabilities DIR]... INTENT...\n"
 	"\n"
 	"Validates intents and reports every problem found, as FILE:LINE:COL: error: ...\n"
-	"on standard error. Writes nothing. '-' reads an intent from standard input.\n"
+	"on standard error: syntax, the intent language, capabilities and their parameters,\n"
+	"risks without accept-risk, lint findings, and anything a target cannot express.\n"
+	"Writes nothing. '-' reads an intent from standard input.\n"
 	"\n"
-	"      --diagnostics=FMT   diagnostics format: gcc (the default)\n"
+	"      --diagnostics=FMT   diagnostics format: gcc (default), json, or sarif (2.1.0)\n"
+	"  -C, --capabilities DIR  also load capability templates from DIR (repeatable)\n"
+	"  -t, --target LIST       check these targets instead of each intent's outputs\n"
 	"  -h, --help              show this help\n"
 	"\n"
-	"Exit status: 0 no errors, 1 errors in an intent, 2 usage or I/O errors.\n";
-
-// The diagnostics formats this command prints; json and sarif come with review/.
-static bool parse_format(const char *s)
-{
-	if (!strcmp(s, "gcc"))
-		return true;
-	cli_error("unknown diagnostics format '%s'; accepted: gcc", s);
-	return false;
-}
-
-// Checks one intent. Returns EXIT_OK, EXIT_INPUT (diagnostics printed) or
-// EXIT_USAGE (the file could not be read).
-static int check_file(const char *path)
-{
-	struct strbuf text = STRBUF_INIT, err = STRBUF_INIT;
-	if (!read_file(path, &text, &err)) {
-		cli_error("%s", err.buf);
-		strbuf_release(&err);
-		strbuf_release(&text);
-		return EXIT_USAGE;
-	}
-	struct src_file f = { strcmp(path, "-") ? path : "<stdin>", text.buf, text.len };
-	struct arena a;
-	arena_init(&a);
-	struct diag d;
-	diag_init(&d);
-	struct intent in;
-	bool ok = intent_load(&f, &a, &d, &in);
-	diag_print_gcc(&d, stderr);
-	// Warnings alone do not fail a check; errors always come with a diagnostic.
-	if (ok && d.errors)
-		BUG("intent_load succeeded with %zu errors", d.errors);
-	if (!ok && !d.errors)
-		BUG("intent_load failed without an error");
-	diag_release(&d);
-	arena_release(&a);
-	strbuf_release(&err);
-	strbuf_release(&text);
-	return ok ? EXIT_OK : EXIT_INPUT;
-}
+	"Exit status: 0 no errors (warnings allowed), 1 errors in an intent, 2 usage or I/O errors.\n";
 
 int cmd_check(int argc, char **argv)
 {
-	int first = argc, stdin_uses = 0;
-	for (int i = 1; i < argc; i++) {
-		const char *arg = argv[i];
-		if (!strcmp(arg, "--")) {
-			first = i + 1;
+	static const struct option longopts[] = {
+		{ "diagnostics", required_argument, NULL, 'D' },
+		{ "capabilities", required_argument, NULL, 'C' },
+		{ "target", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	enum diag_format fmt = DIAG_FORMAT_GCC;
+	const char **cap_dirs = NULL;
+	size_t n_cap = 0, alloc_cap = 0;
+	unsigned targets = 0;
+	int c, status = EXIT_USAGE;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":C:t:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'D':
+			if (!cli_parse_diag_format(optarg, &fmt))
+				goto out;
 			break;
-		}
-		if (arg[0] != '-' || !strcmp(arg, "-")) {
-			first = i;
+		case 'C':
+			GROW(cap_dirs, alloc_cap, n_cap + 1);
+			cap_dirs[n_cap++] = optarg;
 			break;
-		}
-		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+		case 't':
+			if (!cli_parse_targets(optarg, &targets))
+				goto out;
+			break;
+		case 'h':
 			fputs(usage_text, stdout);
-			return EXIT_OK;
+			status = EXIT_OK;
+			goto out;
+		case ':':
+			cli_error("option '%s' needs a value", argv[optind - 1]);
+			goto out;
+		default:
+			cli_error("unknown option '%s'; see 'gpoc check --help'", argv[optind - 1]);
+			goto out;
 		}
-		if (!strncmp(arg, "--diagnostics=", 14)) {
-			if (!parse_format(arg + 14))
-				return EXIT_USAGE;
-			continue;
-		}
-		if (!strcmp(arg, "--diagnostics")) {
-			if (i + 1 == argc) {
-				cli_error("option '--diagnostics' needs a value; accepted: gcc");
-				return EXIT_USAGE;
-			}
-			if (!parse_format(argv[++i]))
-				return EXIT_USAGE;
-			continue;
-		}
-		cli_error("unknown option '%s'; see 'gpoc check --help'", arg);
-		return EXIT_USAGE;
 	}
-	if (first >= argc) {
+	if (optind >= argc) {
 		cli_error("no intent given; usage: gpoc check INTENT...");
-		return EXIT_USAGE;
+		goto out;
 	}
-	for (int i = first; i < argc; i++) {
+	int stdin_uses = 0;
+	for (int i = optind; i < argc; i++)
 		if (!strcmp(argv[i], "-") && ++stdin_uses > 1) {
 			cli_error("standard input ('-') can be checked only once");
-			return EXIT_USAGE;
+			goto out;
 		}
+
+	struct build_session session;
+	build_session_init(&session);
+	struct diag d;
+	diag_init(&d);
+	status = EXIT_OK;
+	for (int i = optind; i < argc; i++) {
+		const char *one[] = { argv[i] };
+		struct build_request req = {
+			.intents = one,
+			.n_intents = 1,
+			.targets = targets,
+			.capability_dirs = cap_dirs,
+			.n_capability_dirs = n_cap,
+			.datadir = cli_datadir(),
+		};
+		struct strbuf err = STRBUF_INIT;
+		enum build_status st = build_run(&session, &req, &d, &err, NULL);
+		if (st == BUILD_IO_ERROR) {
+			cli_error("%s", err.buf);
+			status = EXIT_USAGE;
+		} else if (st == BUILD_INPUT_ERRORS && status == EXIT_OK) {
+			status = EXIT_INPUT;
+		}
+		strbuf_release(&err);
 	}
-	int status = EXIT_OK;
-	for (int i = first; i < argc; i++) {
-		int st = check_file(argv[i]);
-		// A usage or I/O error outranks errors in an intent.
-		if (st == EXIT_USAGE || (st == EXIT_INPUT && status == EXIT_OK))
-			status = st;
-	}
+	cli_print_diagnostics(&d, fmt);
+	diag_release(&d);
+	build_session_release(&session);
+out:
+	free(cap_dirs);
 	return status;
 }
