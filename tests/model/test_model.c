@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 #include <dirent.h>
+#include <unistd.h>
 
 #include "core/file.h"
 #include "model/internal.h"
@@ -489,6 +490,188 @@ static void test_stock_capabilities_load(void **state)
 	arena_release(&a);
 }
 
+// --- Hostile input: mutated intents and templates never crash ---
+
+static uint64_t rng_state = 0x9E3779B97F4A7C15u;
+
+static uint32_t rnd(uint32_t n)
+{
+	// xorshift64*: deterministic, so a failure reproduces.
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return (uint32_t)((rng_state * 2685821657736338717u) >> 33) % (n ? n : 1);
+}
+
+// One random edit: a byte changed to one of YAML's or gpoc's special characters,
+// a byte deleted, a run duplicated, or the text cut short.
+static void mutate(struct strbuf *t)
+{
+	static const char special[] = "$${}[]:,'\"\\-#&*!|>%@ \n\t0Sa";
+	if (!t->len)
+		return;
+	size_t at = rnd((uint32_t)t->len);
+	switch (rnd(4)) {
+	case 0:
+		t->buf[at] = special[rnd(sizeof(special) - 1)];
+		break;
+	case 1:
+		memmove(t->buf + at, t->buf + at + 1, t->len - at - 1);
+		strbuf_setlen(t, t->len - 1);
+		break;
+	case 2: {
+		size_t n = rnd(40) + 1;
+		if (at + n > t->len)
+			n = t->len - at;
+		char *copy = xstrndup(t->buf + at, n);
+		struct strbuf out = STRBUF_INIT;
+		strbuf_add(&out, t->buf, at + n);
+		strbuf_add(&out, copy, n);
+		strbuf_add(&out, t->buf + at + n, t->len - at - n);
+		free(copy);
+		strbuf_release(t);
+		*t = out;
+		break;
+	}
+	default:
+		strbuf_setlen(t, at);
+		break;
+	}
+}
+
+static void build_all_descriptors(const struct model *m)
+{
+	for (size_t i = 0; i < m->n_descriptors; i++) {
+		struct secdesc sd;
+		struct diag d;
+		diag_init(&d);
+		if (model_descriptor_build(m, &m->descriptors[i], true, &sd, &d))
+			secdesc_release(&sd);
+		diag_release(&d);
+	}
+}
+
+static void test_hostile_intents(void **state)
+{
+	(void)state;
+	static const char *const examples[] = { "remote-wmi", "certsvc-enroll", "machine-acl", "primitives",
+						"risk-acceptance", "winrm" };
+	size_t compiled = 0, refused = 0;
+	for (size_t e = 0; e < ARRAY_SIZE(examples); e++) {
+		char path[4096];
+		snprintf(path, sizeof(path), "%s/examples/%s.yaml", source_dir(), examples[e]);
+		struct strbuf orig = STRBUF_INIT, err = STRBUF_INIT;
+		assert_true(read_file(path, &orig, &err));
+		for (int round = 0; round < 150; round++) {
+			struct strbuf t = STRBUF_INIT;
+			strbuf_addbuf(&t, &orig);
+			for (uint32_t k = rnd(3) + 1; k; k--)
+				mutate(&t);
+			struct compiled c;
+			memset(&c, 0, sizeof(c));
+			arena_init(&c.a);
+			diag_init(&c.d);
+			struct src_file f = { "mutant.yaml", t.buf, t.len };
+			char tdir[4200];
+			snprintf(tdir, sizeof(tdir), "%s/templates", source_dir());
+			struct model_options opt = { .templates_dir = tdir };
+			bool ok = intent_load(&f, &c.a, &c.d, &c.in) && model_build(&c.in, &opt, &c.a, &c.d, &c.m);
+			// Success and errors must agree, and every message has a position in a file.
+			assert_int_equal(ok, c.d.errors == 0);
+			if (ok) {
+				build_all_descriptors(&c.m);
+				compiled++;
+			} else {
+				refused++;
+			}
+			diag_release(&c.d);
+			arena_release(&c.a);
+			strbuf_release(&t);
+		}
+		strbuf_release(&orig);
+		strbuf_release(&err);
+	}
+	// Both outcomes must be exercised for the test to mean anything.
+	assert_true(compiled > 50);
+	assert_true(refused > 50);
+}
+
+// Mutated templates in a --capabilities directory: errors, never a crash.
+static void test_hostile_templates(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/gpoc-model-test-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char tpath[4200], cpath[4300];
+	snprintf(tpath, sizeof(tpath), "%s/templates", source_dir());
+	snprintf(cpath, sizeof(cpath), "%s/mut.yaml", dir);
+	// Each capability with parameters it accepts, so the unmutated one compiles.
+	static const char *const caps[][2] = {
+		{ "remote-wmi", "    from: [10.0.0.0/8]\n" },
+		{ "certsvc-enroll", "    from: [10.0.0.0/8]\n" },
+		{ "dcom-app", "    appid: '{D99E6E74-FC88-11D0-B498-00A0C90312F3}'\n    access-rights: [remote-access]\n" },
+		{ "winrm-wmi", "    from: [10.0.0.0/8]\n" },
+	};
+	size_t loaded = 0, broken = 0;
+	for (size_t k = 0; k < ARRAY_SIZE(caps); k++) {
+		char path[4400];
+		snprintf(path, sizeof(path), "%s/capabilities/%s.yaml", tpath, caps[k][0]);
+		char intent[1024];
+		snprintf(intent, sizeof(intent),
+			 "gpoc: 1\npolicy: { name: t }\ndomain: { netbios: C, sid: S-1-5-21-1-2-3 }\n"
+			 "principals:\n  ops: { name: 'C\\Ops', sid: S-1-5-21-1-2-3-1000 }\n"
+			 "grants:\n  - to: ops\n    allow: mut\n%s",
+			 caps[k][1]);
+		struct strbuf orig = STRBUF_INIT, err = STRBUF_INIT;
+		assert_true(read_file(path, &orig, &err));
+		// Rename it to 'mut' so that it is found as dir/mut.yaml.
+		char *name = strstr(orig.buf, "\nname: ");
+		assert_non_null(name);
+		struct strbuf base = STRBUF_INIT;
+		strbuf_add(&base, orig.buf, (size_t)(name - orig.buf));
+		strbuf_addstr(&base, "\nname: mut");
+		strbuf_addstr(&base, strchr(name + 1, '\n'));
+		for (int round = 0; round < 120; round++) {
+			struct strbuf t = STRBUF_INIT;
+			strbuf_addbuf(&t, &base);
+			for (uint32_t m = rnd(3) + 1; m; m--)
+				mutate(&t);
+			FILE *fp = fopen(cpath, "wb");
+			assert_non_null(fp);
+			fwrite(t.buf, 1, t.len, fp);
+			fclose(fp);
+			struct arena a = ARENA_INIT;
+			struct diag d;
+			diag_init(&d);
+			struct src_file f = { "t.yaml", intent, strlen(intent) };
+			struct intent in;
+			struct model m;
+			const char *dirs[] = { dir };
+			struct model_options opt = { .templates_dir = tpath, .extra_capability_dirs = dirs,
+						     .n_extra_capability_dirs = 1 };
+			assert_true(intent_load(&f, &a, &d, &in));
+			bool ok = model_build(&in, &opt, &a, &d, &m);
+			assert_int_equal(ok, d.errors == 0);
+			if (ok) {
+				build_all_descriptors(&m);
+				loaded++;
+			} else {
+				broken++;
+			}
+			diag_release(&d);
+			arena_release(&a);
+			strbuf_release(&t);
+		}
+		strbuf_release(&base);
+		strbuf_release(&orig);
+		strbuf_release(&err);
+	}
+	unlink(cpath);
+	rmdir(dir);
+	assert_true(loaded > 20);
+	assert_true(broken > 20);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -504,6 +687,8 @@ int main(void)
 		cmocka_unit_test(test_registry_primitive),
 		cmocka_unit_test(test_examples_cross_check),
 		cmocka_unit_test(test_stock_capabilities_load),
+		cmocka_unit_test(test_hostile_intents),
+		cmocka_unit_test(test_hostile_templates),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
