@@ -317,11 +317,44 @@ def run_hostile():
     check(outside.count("<details>") == outside.count("</details>"), "balanced <details>")
 
 
+def run_examples():
+    """The plan build target over every example: golden plan/plan.md and plan.json, and
+    the same changes as `gpoc plan /dev/null EXAMPLE` (the target is the plan of the
+    intent against nothing)."""
+    global current
+    for name in sorted(os.listdir("examples")):
+        if not name.endswith(".yaml"):
+            continue
+        current = "examples/" + name
+        base = name[:-5]
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "out")
+            r = gpoc("build", "examples/" + name, "-o", out, "--target", "plan")
+            if r.returncode != 0:
+                fail("%s: build exit %d: %s" % (name, r.returncode, r.stderr.decode()))
+                continue
+            with open(os.path.join(out, "plan", "plan.md"), "rb") as f:
+                md = f.read()
+            with open(os.path.join(out, "plan", "plan.json"), "rb") as f:
+                js = f.read()
+        d = "tests/review/examples/" + base
+        os.makedirs(d, exist_ok=True) if UPDATE else None
+        golden(d + "/plan.md", md)
+        golden(d + "/plan.json", js)
+        built = json.loads(js)
+        cli = json.loads(gpoc("plan", "--json", "/dev/null", "examples/" + name).stdout)
+        check(built["old"] is None and cli["old"] == "/dev/null", "old side named")
+        for key in ("changes", "risks", "notes", "lint", "summary"):
+            check(built[key] == cli[key], "%s: build target and gpoc plan agree" % key)
+        check(all(c["op"] == "add" for c in built["changes"]), "against nothing, everything is added")
+
+
 for case in sorted(os.listdir(PLANS)):
     if case not in CASES:
         fail("case %s has no assertions in run_plans.py" % case)
         continue
     run_case(case)
+run_examples()
 run_stdin()
 run_errors()
 run_hostile()
