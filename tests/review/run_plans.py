@@ -243,6 +243,13 @@ def run_errors():
         r = gpoc("plan", *args)
         check(r.returncode == 2 and b"gpoc: error: " in r.stderr, "usage %r: exit %d" % (args, r.returncode))
         check(r.stdout == b"", "usage %r: nothing on standard output" % (args,))
+    # User capability directories are loaded as for a build.
+    caps, intent = "tests/model/golden/user-capability/capabilities", "tests/model/golden/user-capability/intent.yaml"
+    r = gpoc("plan", "/dev/null", intent)
+    check(r.returncode == 1 and b"unknown capability" in r.stderr, "without --capabilities: exit %d" % r.returncode)
+    for args in (("--capabilities", caps), ("--capabilities=" + caps,)):
+        r = gpoc("plan", "--json", *args, "/dev/null", intent)
+        check(r.returncode == 0 and json.loads(r.stdout)["changes"], "%r: exit %d" % (args, r.returncode))
     r = gpoc("plan", "--help")
     check(r.returncode == 0 and b"usage: gpoc plan" in r.stdout, "--help")
     with tempfile.TemporaryDirectory() as tmp:
