@@ -104,7 +104,7 @@ static int run(size_t grants)
 		}
 		artifact_bytes = 0;
 		for (size_t i = 0; i < files.n; i++)
-			artifact_bytes += files.v[i].bytes.len;
+			artifact_bytes += files.v[i]->bytes.len;
 		kept = s.arena.used_total + artifact_bytes;
 		artifact_set_release(&files);
 		strbuf_release(&err);

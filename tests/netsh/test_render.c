@@ -366,9 +366,9 @@ static void test_order_and_determinism(void **state)
 	assert_true(r1.netsh_ok && r2.netsh_ok && r1.ps1_ok && r2.ps1_ok);
 	assert_int_equal(r1.out.n, r2.out.n);
 	for (size_t i = 0; i < r1.out.n; i++) {
-		assert_string_equal(r1.out.v[i].path, r2.out.v[i].path);
-		assert_int_equal(r1.out.v[i].bytes.len, r2.out.v[i].bytes.len);
-		assert_memory_equal(r1.out.v[i].bytes.buf, r2.out.v[i].bytes.buf, r1.out.v[i].bytes.len);
+		assert_string_equal(r1.out.v[i]->path, r2.out.v[i]->path);
+		assert_int_equal(r1.out.v[i]->bytes.len, r2.out.v[i]->bytes.len);
+		assert_memory_equal(r1.out.v[i]->bytes.buf, r2.out.v[i]->bytes.buf, r1.out.v[i]->bytes.len);
 	}
 	// firewall.netsh: per rule a placeholder, then a delete, then the add.
 	const struct strbuf *fw = artifact(&r1, "netsh/firewall.netsh");

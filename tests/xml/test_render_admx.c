@@ -184,18 +184,18 @@ static void test_golden(void **state)
 	};
 	assert_int_equal(r.out.n, ARRAY_SIZE(paths));
 	for (size_t i = 0; i < ARRAY_SIZE(paths); i++) {
-		assert_string_equal(r.out.v[i].path, paths[i]);
+		assert_string_equal(r.out.v[i]->path, paths[i]);
 		struct strbuf golden = STRBUF_INIT;
 		strbuf_addf(&golden, "render-monitoring/%s", paths[i]);
-		assert_golden(golden.buf, r.out.v[i].bytes.buf, r.out.v[i].bytes.len);
+		assert_golden(golden.buf, r.out.v[i]->bytes.buf, r.out.v[i]->bytes.len);
 		strbuf_release(&golden);
 	}
 	// The base pair is the one admx_write_base writes (same bytes as its golden file).
-	assert_golden("gpoc.admx", r.out.v[3].bytes.buf, r.out.v[3].bytes.len);
-	assert_golden("gpoc.adml", r.out.v[1].bytes.buf, r.out.v[1].bytes.len);
+	assert_golden("gpoc.admx", r.out.v[3]->bytes.buf, r.out.v[3]->bytes.len);
+	assert_golden("gpoc.adml", r.out.v[1]->bytes.buf, r.out.v[1]->bytes.len);
 
 	// Facts stated independently of the golden files.
-	const char *admx = r.out.v[2].bytes.buf, *adml = r.out.v[0].bytes.buf;
+	const char *admx = r.out.v[2]->bytes.buf, *adml = r.out.v[0]->bytes.buf;
 	assert_null(strstr(admx, "LocalAccountTokenFilterPolicy"));
 	assert_null(strstr(admx, "MachineLaunchRestriction"));
 	assert_contains(admx, "<policy name=\"Flag\" class=\"User\"");
@@ -208,7 +208,7 @@ static void test_golden(void **state)
 	assert_contains(adml, "Requested by: wmi-callbacks, remote-wmi.");
 	assert_contains(adml, "This value lies outside SOFTWARE\\Policies");
 	struct strbuf err = STRBUF_INIT;
-	assert_true(admx_check_pair(admx, r.out.v[2].bytes.len, adml, r.out.v[0].bytes.len,
+	assert_true(admx_check_pair(admx, r.out.v[2]->bytes.len, adml, r.out.v[0]->bytes.len,
 				    source_path("schemas"), &err));
 	strbuf_release(&err);
 	rendered_release(&r);
@@ -224,9 +224,9 @@ static void test_deterministic(void **state)
 	assert_true(a.ok && b.ok);
 	assert_int_equal(a.out.n, b.out.n);
 	for (size_t i = 0; i < a.out.n; i++) {
-		assert_string_equal(a.out.v[i].path, b.out.v[i].path);
-		assert_int_equal(a.out.v[i].bytes.len, b.out.v[i].bytes.len);
-		assert_memory_equal(a.out.v[i].bytes.buf, b.out.v[i].bytes.buf, a.out.v[i].bytes.len);
+		assert_string_equal(a.out.v[i]->path, b.out.v[i]->path);
+		assert_int_equal(a.out.v[i]->bytes.len, b.out.v[i]->bytes.len);
+		assert_memory_equal(a.out.v[i]->bytes.buf, b.out.v[i]->bytes.buf, a.out.v[i]->bytes.len);
 	}
 	rendered_release(&a);
 	rendered_release(&b);

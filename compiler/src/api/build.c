@@ -63,11 +63,11 @@ static void move_artifacts(struct artifact_set *to, struct artifact_set *from, c
 {
 	for (size_t i = 0; i < from->n; i++) {
 		struct strbuf path = STRBUF_INIT;
-		strbuf_addf(&path, "%s%s", prefix, from->v[i].path);
+		strbuf_addf(&path, "%s%s", prefix, from->v[i]->path);
 		struct strbuf *dst = artifact_add(to, path.buf);
 		strbuf_release(&path);
-		*dst = from->v[i].bytes;
-		strbuf_init(&from->v[i].bytes, 0);
+		*dst = from->v[i]->bytes;
+		strbuf_init(&from->v[i]->bytes, 0);
 	}
 	artifact_set_release(from);
 }

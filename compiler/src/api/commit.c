@@ -222,7 +222,7 @@ bool commit_artifacts(const char *dir, const struct artifact_set *set, struct st
 	if (!wrote)
 		goto out;
 	for (size_t i = 0; i < set->n; i++)
-		if (!write_file(tmp.buf, set->v[i].path, &set->v[i].bytes, err))
+		if (!write_file(tmp.buf, set->v[i]->path, &set->v[i]->bytes, err))
 			goto out;
 	if (!swap_into_place(tmp.buf, dir, state == 0, parent.buf, err))
 		goto out;

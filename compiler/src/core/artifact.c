@@ -11,8 +11,9 @@ void artifact_set_init(struct artifact_set *s)
 void artifact_set_release(struct artifact_set *s)
 {
 	for (size_t i = 0; i < s->n; i++) {
-		free(s->v[i].path);
-		strbuf_release(&s->v[i].bytes);
+		free(s->v[i]->path);
+		strbuf_release(&s->v[i]->bytes);
+		free(s->v[i]);
 	}
 	free(s->v);
 	artifact_set_init(s);
@@ -45,7 +46,8 @@ struct strbuf *artifact_add(struct artifact_set *s, const char *path)
 	if (artifact_find(s, path))
 		BUG("artifact '%s' rendered twice", path);
 	GROW(s->v, s->alloc, s->n + 1);
-	struct artifact *a = &s->v[s->n++];
+	struct artifact *a = xcalloc(1, sizeof(*a));
+	s->v[s->n++] = a;
 	a->path = xstrdup(path);
 	strbuf_init(&a->bytes, 0);
 	return &a->bytes;
@@ -54,14 +56,15 @@ struct strbuf *artifact_add(struct artifact_set *s, const char *path)
 const struct artifact *artifact_find(const struct artifact_set *s, const char *path)
 {
 	for (size_t i = 0; i < s->n; i++)
-		if (!strcmp(s->v[i].path, path))
-			return &s->v[i];
+		if (!strcmp(s->v[i]->path, path))
+			return s->v[i];
 	return NULL;
 }
 
 static int cmp_artifact(const void *a, const void *b)
 {
-	return strcmp(((const struct artifact *)a)->path, ((const struct artifact *)b)->path);
+	const struct artifact *x = *(struct artifact *const *)a, *y = *(struct artifact *const *)b;
+	return strcmp(x->path, y->path);
 }
 
 void artifact_set_sort(struct artifact_set *s)

@@ -13,8 +13,10 @@ struct artifact {
 	struct strbuf bytes; // exact file content
 };
 
+// Artifacts are allocated one by one, so the strbuf artifact_add() returns stays
+// where it is while more artifacts are added.
 struct artifact_set {
-	struct artifact *v;
+	struct artifact **v;
 	size_t n, alloc;
 };
 

@@ -162,6 +162,16 @@ static bool check_info(const struct gpo_backup_info *in, struct strbuf *err)
 		strbuf_addstr(err, "backup comment contains a carriage return (U+000D), which does not survive in XML");
 		return false;
 	}
+	// The schema's Comment pattern refuses every other control character too: DEL
+	// and the C1 range U+0080-U+009F (UTF-8 C2 80 to C2 9F).
+	for (const unsigned char *p = (const unsigned char *)in->comment; p && *p; p++) {
+		if (*p == 0x7f || (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)) {
+			strbuf_addf(err, "backup comment contains the control character U+%04X, which the "
+					 "backup schema refuses; remove it from the policy description",
+				    *p == 0x7f ? 0x7f : p[1]);
+			return false;
+		}
+	}
 	if (in->options > 3) {
 		strbuf_addf(err, "GPO options %u is not a GPO status (0-3)", (unsigned)in->options);
 		return false;
