@@ -2,6 +2,7 @@
 // pipeline of `gpoc build` up to, not including, the commit step).
 //
 //   bench_compile [GRANTS...]        default: 250 500 1000 2000 4000
+//   GPOC_BENCH_TARGETS=model,sddl    only these targets (default: all)
 //
 // For each size it writes a generated intent to a temporary file, compiles it
 // repeatedly, and prints the median and best wall time per compile on this core,
@@ -17,6 +18,7 @@
 
 #include "api/build.h"
 #include "core/strbuf.h"
+#include "intent/intent.h"
 
 static const char *source_dir(void)
 {
@@ -53,6 +55,20 @@ static void generate(size_t grants, struct strbuf *out)
 	}
 }
 
+// GPOC_BENCH_TARGETS=netsh,reg measures some targets only; default all.
+static unsigned bench_targets(void)
+{
+	const char *list = getenv("GPOC_BENCH_TARGETS");
+	if (!list || !*list)
+		return TARGET_ALL;
+	unsigned t = 0;
+	char *copy = strdup(list), *save = NULL;
+	for (char *name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save))
+		t |= target_from_name(name);
+	free(copy);
+	return t ? t : TARGET_ALL;
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -81,7 +97,7 @@ static int run(size_t grants)
 	struct strbuf datadir = STRBUF_INIT;
 	strbuf_addstr(&datadir, source_dir());
 	const char *intents[] = { path };
-	struct build_request req = { .intents = intents, .n_intents = 1, .targets = 0xff,
+	struct build_request req = { .intents = intents, .n_intents = 1, .targets = bench_targets(),
 				     .datadir = datadir.buf };
 	enum { RUNS = 21 };
 	double t[RUNS];

@@ -26,6 +26,7 @@
 // IDs are name-based GUIDs of the policy name, so rebuilding a policy yields the
 // same backup and GPO IDs. Every file is re-read and compared before returning.
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/guid.h"
@@ -191,25 +192,38 @@ static const char *principal_ref(struct gpo_build *b, const struct principal *p)
 	return p->name;
 }
 
-// "*MEMBER__Memberof = *GROUP,*GROUP": members are sorted by group first in the
-// model, so collect each member's groups before writing its line.
+// "*MEMBER__Memberof = *GROUP,*GROUP": the model sorts members by group, so the
+// memberships are regrouped by member (sorted by the member's reference, then by
+// model order) before one line per member is written.
+struct membership_ref {
+	const char *member;
+	size_t index;
+};
+
+static int cmp_membership_ref(const void *a, const void *b)
+{
+	const struct membership_ref *x = a, *y = b;
+	int c = strcmp(x->member, y->member);
+	return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
 static void add_memberships(struct gpo_build *b)
 {
 	const struct model *m = b->ctx->m;
-	bool *done = arena_array(&b->arena, m->n_members ? m->n_members : 1, sizeof(bool));
+	if (!m->n_members)
+		return;
+	struct membership_ref *refs = arena_array(&b->arena, m->n_members, sizeof(*refs));
 	for (size_t i = 0; i < m->n_members; i++) {
-		if (done[i])
-			continue;
-		const struct m_member *first = &m->members[i];
-		const char *member = principal_ref(b, first->member);
-		const char **groups = arena_array(&b->arena, m->n_members, sizeof(*groups));
-		size_t n = 0;
+		refs[i].member = principal_ref(b, m->members[i].member);
+		refs[i].index = i;
+	}
+	qsort(refs, m->n_members, sizeof(*refs), cmp_membership_ref);
+	const char **groups = arena_array(&b->arena, m->n_members, sizeof(*groups));
+	for (size_t i = 0; i < m->n_members;) {
+		size_t j = i, n = 0;
 		bool usable = true;
-		for (size_t j = i; j < m->n_members; j++) {
-			const struct m_member *mm = &m->members[j];
-			if (strcmp(principal_ref(b, mm->member), member))
-				continue;
-			done[j] = true;
+		for (; j < m->n_members && !strcmp(refs[j].member, refs[i].member); j++) {
+			const struct m_member *mm = &m->members[refs[j].index];
 			if (!mm->group->has_sid) {
 				fail(b, &mm->meta, "a group membership",
 				     "Group Policy names the group by SID; give the group a 'sid:'");
@@ -219,10 +233,12 @@ static void add_memberships(struct gpo_build *b)
 			groups[n++] = principal_ref(b, mm->group);
 		}
 		struct strbuf why = STRBUF_INIT;
-		if (usable && n && !gpttmpl_add_group(&b->inf, member, false, groups, n, &why))
+		const struct m_member *first = &m->members[refs[i].index];
+		if (usable && n && !gpttmpl_add_group(&b->inf, refs[i].member, false, groups, n, &why))
 			fail(b, &first->meta, "a group membership", why.buf);
 		strbuf_release(&why);
 		b->has_inf_settings = true;
+		i = j;
 	}
 }
 
