@@ -9,7 +9,7 @@
 #include "core/arena.h"
 #include "model/model.h"
 
-enum { FX_MAX = 16 };
+enum { FX_MAX = 32 };
 
 #define FX_DOMAIN "S-1-5-21-1004336348-1177238915-682003330"
 

@@ -414,6 +414,54 @@ static void test_documents(void **state)
 	pair_release(&pr);
 }
 
+// A rule merged from many grants: lines name 8 addresses and principals at most,
+// and under a principal's heading only that principal's grant is cited.
+static void test_large_lists(void **state)
+{
+	(void)state;
+	struct pair pr;
+	pair_init(&pr);
+	struct fx *f = &pr.new;
+	enum { N = 20 };
+	const char *addrs[N + 1] = { 0 };
+	struct effect_meta meta = { 0 };
+	meta.prov = arena_array(&f->a, N, sizeof(*meta.prov));
+	for (int i = 0; i < N; i++) {
+		addrs[i] = arena_printf(&f->a, "10.%d.0.0/16", i);
+		const char *name = arena_printf(&f->a, "CONTOSO\\G%02d", i);
+		const char *sid = arena_printf(&f->a, "%s-%d", FX_DOMAIN, 5000 + i);
+		struct grant *g = fx_grant(f, fx_principal(f, name, sid), (uint32_t)(10 + 2 * i), "remote-wmi");
+		meta.prov[meta.n_prov].grant = g->allow_pos;
+		meta.prov[meta.n_prov++].capability = g->allow;
+	}
+	fx_rule(f, "rpc", "135", addrs, meta);
+	compute(&pr);
+	const struct plan_change *c = only_change(&pr.p);
+	assert_int_equal(c->n_who, N);
+	assert_int_equal(c->n_src, N);
+	assert_contains(c->text, "10.7.0.0/16 and 12 more");
+	assert_contains(c->after, "10.19.0.0/16"); // plan.json keeps them all
+	struct strbuf md = STRBUF_INIT;
+	plan_markdown(&pr.p, &md);
+	// Under the object: 8 principals and 8 sources named, the rest counted.
+	assert_non_null(strstr(md.buf, "+ CONTOSO\\G00, CONTOSO\\G01, CONTOSO\\G02, CONTOSO\\G03, CONTOSO\\G04, "
+				       "CONTOSO\\G05, CONTOSO\\G06, CONTOSO\\G07 and 12 more: "));
+	assert_non_null(strstr(md.buf, "new.yaml:24 and 12 more\n"));
+	// Under G13's heading, the line cites G13's grant (line 36) and nothing else.
+	const char *sec = strstr(md.buf, "<summary><code>CONTOSO&#92;G13</code>");
+	assert_non_null(sec);
+	const char *line = strstr(sec, "\n+ firewall rule");
+	assert_non_null(line);
+	const char *eol = strchr(line + 1, '\n');
+	assert_non_null(eol);
+	const char *want = " — new.yaml:36";
+	assert_true((size_t)(eol - line) > strlen(want));
+	assert_memory_equal(eol - strlen(want), want, strlen(want));
+	assert_true(strstr(line, "new.yaml:34") == NULL || strstr(line, "new.yaml:34") > eol);
+	strbuf_release(&md);
+	pair_release(&pr);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -427,6 +475,7 @@ int main(void)
 		cmocka_unit_test(test_baselines),
 		cmocka_unit_test(test_risks),
 		cmocka_unit_test(test_documents),
+		cmocka_unit_test(test_large_lists),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

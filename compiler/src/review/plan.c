@@ -210,11 +210,31 @@ static void facts_release(struct facts *fs)
 
 // --- Words for facts ---
 
+static int cmp_line_col(uint32_t l1, uint32_t c1, uint32_t l2, uint32_t c2)
+{
+	return l1 != l2 ? (l1 < l2 ? -1 : 1) : c1 != c2 ? (c1 < c2 ? -1 : 1) : 0;
+}
+
+// The grant whose `allow:` (or mapping) is at `pos`. Grants are in document order,
+// so their `allow:` positions increase: binary search first, then a scan for
+// positions that are a grant's mapping rather than its `allow:`.
 static const struct grant *grant_of(const struct model *m, struct src_pos pos)
 {
 	const struct intent *in = m->intent;
 	if (!in || !pos.file)
 		return NULL;
+	size_t lo = 0, hi = in->n_grants;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct grant *g = &in->grants[mid];
+		int r = cmp_line_col(g->allow_pos.line, g->allow_pos.col, pos.line, pos.col);
+		if (r == 0 && g->allow_pos.file == pos.file)
+			return g;
+		if (r < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	for (size_t i = 0; i < in->n_grants; i++) {
 		const struct grant *g = &in->grants[i];
 		if ((g->allow_pos.file == pos.file && g->allow_pos.line == pos.line && g->allow_pos.col == pos.col) ||
@@ -235,12 +255,7 @@ static void add_who(struct plan_change *c, const struct principal *p, const stru
 		sid_format(sid, &key);
 		describe_sid(sid, ctx, &disp);
 	}
-	for (size_t i = 0; i < c->n_who; i++)
-		if (!strcmp(c->who[i].key, key.buf)) {
-			strbuf_release(&key);
-			strbuf_release(&disp);
-			return;
-		}
+	// Duplicates are removed once all are in (set_who).
 	c->who = xrealloc(c->who, (c->n_who + 1) * sizeof(*c->who));
 	c->who[c->n_who].key = strbuf_detach(&key, NULL);
 	c->who[c->n_who].display = strbuf_detach(&disp, NULL);
@@ -272,17 +287,42 @@ static void add_source(struct plan_source **v, size_t *n, const struct model *m,
 		return;
 	struct strbuf file = STRBUF_INIT;
 	model_display_path(m, pos.file->name, &file);
-	for (size_t i = 0; i < *n; i++)
-		if (!strcmp((*v)[i].file, file.buf) && (*v)[i].line == pos.line && (*v)[i].col == pos.col) {
-			strbuf_release(&file);
-			return;
-		}
 	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
 	struct plan_source *s = &(*v)[(*n)++];
 	s->file = strbuf_detach(&file, NULL);
 	s->line = pos.line;
 	s->col = pos.col;
 	s->capability = capability ? xstrdup(capability) : NULL;
+	s->who = NULL;
+	const struct grant *g = grant_of(m, pos);
+	if (g && g->to) {
+		struct strbuf id = STRBUF_INIT;
+		principal_identity(g->to, &id);
+		s->who = strbuf_detach(&id, NULL);
+	}
+}
+
+static void source_release(struct plan_source *s)
+{
+	free(s->file);
+	free(s->capability);
+	free(s->who);
+}
+
+// Sorted, one entry per position (an effect collapsed from several grants of one
+// line, or a risk shared by effects of one grant, lists the line once).
+static void sources_normalize(struct plan_source *v, size_t *n)
+{
+	sort_items(v, *n, sizeof(*v), cmp_source);
+	size_t k = 0;
+	for (size_t i = 0; i < *n; i++) {
+		if (k && !strcmp(v[k - 1].file, v[i].file) && v[k - 1].line == v[i].line && v[k - 1].col == v[i].col) {
+			source_release(&v[i]);
+			continue;
+		}
+		v[k++] = v[i];
+	}
+	*n = k;
 }
 
 static void add_meta_sources(struct plan_source **v, size_t *n, const struct model *m,
@@ -290,7 +330,7 @@ static void add_meta_sources(struct plan_source **v, size_t *n, const struct mod
 {
 	for (size_t i = 0; meta && i < meta->n_prov; i++)
 		add_source(v, n, m, meta->prov[i].grant, meta->prov[i].capability);
-	sort_items(*v, *n, sizeof(**v), cmp_source);
+	sources_normalize(*v, n);
 }
 
 static void describe_object(const struct fact *f, struct strbuf *out)
@@ -331,17 +371,30 @@ static void describe_ace(const struct m_descriptor *d, uint8_t type, uint8_t fla
 		strbuf_addstr(out, ", inherited by sub-namespaces");
 }
 
-static void describe_addrs(const struct fw_rule *r, struct strbuf *out)
+// Plan lines name at most this many addresses of a list; plan.json has them all. A
+// rule merged from many grants can hold thousands, and its line appears under every
+// principal behind it.
+enum { ADDRS_SHOWN = 8 };
+
+static void add_addr_list(struct strbuf *out, const char *const *v, size_t n, bool all)
+{
+	size_t shown = all || n <= ADDRS_SHOWN ? n : ADDRS_SHOWN;
+	for (size_t i = 0; i < shown; i++) {
+		if (i)
+			strbuf_addstr(out, ", ");
+		strbuf_addstr(out, v[i] ? v[i] : "?");
+	}
+	if (shown < n)
+		strbuf_addf(out, " and %zu more", n - shown);
+}
+
+static void describe_addrs(const struct fw_rule *r, struct strbuf *out, bool all)
 {
 	if (!r->remote_addrs || !r->n_remote_addrs) {
 		strbuf_addstr(out, "any address");
 		return;
 	}
-	for (size_t i = 0; i < r->n_remote_addrs; i++) {
-		if (i)
-			strbuf_addstr(out, ", ");
-		strbuf_addstr(out, r->remote_addrs[i] ? r->remote_addrs[i] : "?");
-	}
+	add_addr_list(out, (const char *const *)r->remote_addrs, r->n_remote_addrs, all);
 }
 
 static const char *proto_name(int p)
@@ -356,7 +409,7 @@ static const char *proto_name(int p)
 	return NULL;
 }
 
-static void describe_fw(const struct fw_rule *r, struct strbuf *out)
+static void describe_fw(const struct fw_rule *r, struct strbuf *out, bool all)
 {
 	strbuf_addstr(out, r->dir == FW_DIR_IN ? "inbound " : "outbound ");
 	strbuf_addstr(out, r->action == FW_ALLOW ? "allow " : r->action == FW_BLOCK ? "block " : "bypass ");
@@ -372,7 +425,7 @@ static void describe_fw(const struct fw_rule *r, struct strbuf *out)
 	else if (r->program)
 		strbuf_addf(out, " (program %s)", r->program);
 	strbuf_addstr(out, " from ");
-	describe_addrs(r, out);
+	describe_addrs(r, out, all);
 	if (!r->enabled)
 		strbuf_addstr(out, ", disabled");
 }
@@ -481,6 +534,43 @@ static bool scope_covers(const struct fw_rule *a, const struct fw_rule *b)
 	return true;
 }
 
+// The addresses of `of` missing from `other` (by exact text), appended as a list.
+static size_t missing_addrs(const struct fw_rule *of, const struct fw_rule *other, const char ***out)
+{
+	size_t n = 0;
+	*out = xcalloc(of->n_remote_addrs + 1, sizeof(**out));
+	for (size_t i = 0; i < of->n_remote_addrs; i++) {
+		bool found = false;
+		for (size_t k = 0; k < other->n_remote_addrs && !found; k++)
+			found = !ascii_strcasecmp(of->remote_addrs[i], other->remote_addrs[k]);
+		if (!found)
+			(*out)[n++] = of->remote_addrs[i];
+	}
+	return n;
+}
+
+static void addr_delta(struct strbuf *out, const struct fw_rule *a, const struct fw_rule *b)
+{
+	if (addrs_any(a) || addrs_any(b)) {
+		describe_addrs(a, out, false);
+		strbuf_addstr(out, " → ");
+		describe_addrs(b, out, false);
+		return;
+	}
+	const char **added, **removed;
+	size_t n_added = missing_addrs(b, a, &added), n_removed = missing_addrs(a, b, &removed);
+	if (n_added) {
+		strbuf_addstr(out, "added ");
+		add_addr_list(out, added, n_added, false);
+	}
+	if (n_removed) {
+		strbuf_addstr(out, n_added ? "; removed " : "removed ");
+		add_addr_list(out, removed, n_removed, false);
+	}
+	free(added);
+	free(removed);
+}
+
 static bool str_same(const char *a, const char *b)
 {
 	return (!a && !b) || (a && b && !strcmp(a, b));
@@ -513,13 +603,16 @@ static void diff_fw(const struct fw_rule *a, const struct fw_rule *b, struct str
 {
 	bool wide = scope_covers(b, a), narrow = scope_covers(a, b);
 	if (!(wide && narrow)) {
-		struct strbuf x = STRBUF_INIT, y = STRBUF_INIT;
-		describe_addrs(a, &x);
-		describe_addrs(b, &y);
-		strbuf_addf(out, "remote addresses %s: %s → %s",
-			    wide ? "widened" : narrow ? "narrowed" : "changed", x.buf, y.buf);
-		strbuf_release(&x);
-		strbuf_release(&y);
+		strbuf_addf(out, "remote addresses %s: ", wide ? "widened" : narrow ? "narrowed" : "changed");
+		size_t na = addrs_any(a) ? 0 : a->n_remote_addrs, nb = addrs_any(b) ? 0 : b->n_remote_addrs;
+		if (na <= ADDRS_SHOWN && nb <= ADDRS_SHOWN) {
+			describe_addrs(a, out, true);
+			strbuf_addstr(out, " → ");
+			describe_addrs(b, out, true);
+		} else {
+			// Long lists: what was added and removed, as written.
+			addr_delta(out, a, b);
+		}
 	}
 	char pa[32], pb[32];
 	if (a->dir != b->dir)
@@ -643,6 +736,16 @@ static void set_who(struct plan_change *c, const struct fact *f)
 		break;
 	}
 	sort_items(c->who, c->n_who, sizeof(*c->who), cmp_who);
+	size_t k = 0;
+	for (size_t i = 0; i < c->n_who; i++) {
+		if (k && !strcmp(c->who[k - 1].key, c->who[i].key)) {
+			free(c->who[i].key);
+			free(c->who[i].display);
+			continue;
+		}
+		c->who[k++] = c->who[i];
+	}
+	c->n_who = k;
 }
 
 static void set_sources(struct plan_change *c, const struct fact *f)
@@ -677,7 +780,7 @@ static void one_sided(struct plan *p, enum plan_op op, const struct fact *f)
 		describe_principal(f->member->group, &f->m->sids, &t);
 		break;
 	case PLAN_FIREWALL:
-		describe_fw(&f->fw->rule, &t);
+		describe_fw(&f->fw->rule, &t, false);
 		break;
 	case PLAN_REGISTRY:
 		describe_reg_value(f->reg, &t);
@@ -708,7 +811,7 @@ static void one_sided(struct plan *p, enum plan_op op, const struct fact *f)
 		else if (f->kind == PLAN_STEP && f->step->kind == STEP_WINMGMT_STANDALONE)
 			strbuf_addf(&v, "level %d", f->step->level);
 		else if (f->kind == PLAN_FIREWALL)
-			describe_fw(&f->fw->rule, &v);
+			describe_fw(&f->fw->rule, &v, true);
 		if (v.len)
 			*(op == PLAN_ADD ? &c->after : &c->before) = strbuf_detach(&v, NULL);
 		strbuf_release(&v);
@@ -783,9 +886,9 @@ static void two_sided(struct plan *p, const struct fact *o, const struct fact *n
 		diff_fw(&o->fw->rule, &n->fw->rule, &t);
 		if (t.len) {
 			struct strbuf x = STRBUF_INIT;
-			describe_fw(&o->fw->rule, &x);
+			describe_fw(&o->fw->rule, &x, true);
 			before = strbuf_detach(&x, NULL);
-			describe_fw(&n->fw->rule, &x);
+			describe_fw(&n->fw->rule, &x, true);
 			after = strbuf_detach(&x, NULL);
 		}
 		break;
@@ -1047,31 +1150,118 @@ static uint32_t default_wmi_rights(const struct m_descriptor *d, const char **fr
 	}
 	if (d->target && !ascii_strcasecmp(d->target, "root\\cimv2")) {
 		*from = "default";
-		return 0x1 | WMI_METHOD_EXECUTE | WMI_PROVIDER_WRITE;
+		return WMI_METHOD_EXECUTE | WMI_PROVIDER_WRITE;
 	}
 	return 0;
 }
 
-// Is there an added or changed ACE of `who` on `d` in the plan?
-static bool ace_in_plan(const struct plan *p, const struct m_descriptor *d, const struct principal *who)
+static int cmp_str(const void *a, const void *b)
 {
-	char *key = descriptor_key(d);
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+// "object key \x01 principal key" of every added or changed ACE, sorted, so that the
+// notes can ask "is this grant part of the change?" without scanning the plan.
+static size_t changed_ace_keys(const struct plan *p, char ***out)
+{
+	size_t n = 0, alloc = 0;
+	char **v = NULL;
+	for (size_t i = 0; i < p->n; i++) {
+		const struct plan_change *c = &p->v[i];
+		if (c->kind != PLAN_ACE || c->op == PLAN_REMOVE)
+			continue;
+		for (size_t k = 0; k < c->n_who; k++) {
+			GROW(v, alloc, n + 1);
+			v[n++] = xprintf("%s\x01%s", c->object_key, c->who[k].key);
+		}
+	}
+	sort_items(v, n, sizeof(*v), cmp_str);
+	*out = v;
+	return n;
+}
+
+static bool ace_changed(char **keys, size_t n, const struct m_descriptor *d, const struct principal *who)
+{
+	char *dk = descriptor_key(d);
 	struct strbuf id = STRBUF_INIT;
 	principal_identity(who, &id);
-	bool found = false;
-	for (size_t i = 0; i < p->n && !found; i++) {
-		const struct plan_change *c = &p->v[i];
-		found = c->kind == PLAN_ACE && c->op != PLAN_REMOVE && !strcmp(c->object_key, key) &&
-			change_has_who(c, id.buf);
-	}
+	char *key = xprintf("%s\x01%s", dk, id.buf);
+	const char *k = key;
+	bool found = n && bsearch(&k, keys, n, sizeof(*keys), cmp_str) != NULL;
 	free(key);
+	free(dk);
 	strbuf_release(&id);
 	return found;
+}
+
+// The read-only caveat (DOMAIN.md §2), one note per namespace and set of rights:
+// changed grants that leave out rights Authenticated Users hold there by default.
+static void readonly_notes(struct plan *p, const struct model *m, const struct m_descriptor *d, char **keys,
+			   size_t n_keys)
+{
+	const char *from = NULL;
+	uint32_t dflt = default_wmi_rights(d, &from);
+	if (!dflt)
+		return;
+	uint32_t done = 0; // masks already written, as a set of 4 bits (missing is a subset of 0x12)
+	for (size_t k = 0; k < d->n_aces; k++) {
+		uint32_t missing = dflt & ~d->aces[k].mask;
+		unsigned slot = (missing & WMI_METHOD_EXECUTE ? 1u : 0u) | (missing & WMI_PROVIDER_WRITE ? 2u : 0u);
+		if (!missing || (done & (1u << slot)))
+			continue;
+		// Every principal of a changed grant on d that lacks exactly these rights.
+		struct strbuf names = STRBUF_INIT;
+		size_t n = 0;
+		for (size_t j = k; j < d->n_aces; j++) {
+			const struct m_ace *a = &d->aces[j];
+			if (a->type != ACE_ALLOW || (dflt & ~a->mask) != missing ||
+			    wk_classify(a->who, &m->sids) == WK_ANONYMOUS || !ace_changed(keys, n_keys, d, a->who))
+				continue;
+			if (n < ADDRS_SHOWN) {
+				struct strbuf who = STRBUF_INIT;
+				describe_principal(a->who, &m->sids, &who);
+				if (n)
+					strbuf_addstr(&names, ", ");
+				md_code(&names, who.buf);
+				strbuf_release(&who);
+			}
+			n++;
+		}
+		done |= 1u << slot;
+		if (!n) {
+			strbuf_release(&names);
+			continue;
+		}
+		if (n > ADDRS_SHOWN)
+			strbuf_addf(&names, " and %zu more", n - ADDRS_SHOWN);
+		struct strbuf sb = STRBUF_INIT, rights = STRBUF_INIT;
+		describe_rights(d->vocab, missing, &rights);
+		bool one = !(missing & (missing - 1));
+		strbuf_addstr(&sb, "On ");
+		md_code(&sb, d->target ? d->target : d->name);
+		strbuf_addf(&sb, ", Authenticated Users already hold %s (", rights.buf);
+		if (!strcmp(from, "baseline")) {
+			strbuf_addstr(&sb, "baseline ");
+			md_code(&sb, d->baseline_name ? d->baseline_name : "?");
+		} else {
+			strbuf_addstr(&sb, "Windows default");
+		}
+		strbuf_addf(&sb, "), so %s %s %s too although %s grant%s leave%s %s out: access is the union "
+				 "of ACEs, so %s not read-only.",
+			    names.buf, n == 1 ? "holds" : "hold", one ? "it" : "them", n == 1 ? "its" : "their",
+			    n == 1 ? "" : "s", n == 1 ? "s" : "", one ? "it" : "them",
+			    n == 1 ? "the grant is" : "the grants are");
+		add_note(p, &sb);
+		strbuf_release(&names);
+		strbuf_release(&rights);
+	}
 }
 
 static void notes_for(struct plan *p, const struct model *m, const struct model *old)
 {
 	struct strbuf sb = STRBUF_INIT;
+	char **keys;
+	size_t n_keys = changed_ace_keys(p, &keys);
 	for (size_t i = 0; m && i < m->n_descriptors; i++) {
 		const struct m_descriptor *d = &m->descriptors[i];
 		struct strbuf name = STRBUF_INIT;
@@ -1090,36 +1280,8 @@ static void notes_for(struct plan *p, const struct model *m, const struct model 
 			}
 			add_note(p, &sb);
 		}
-		for (size_t k = 0; d->kind == DESC_NAMESPACE && k < d->n_aces; k++) {
-			const struct m_ace *a = &d->aces[k];
-			const char *from = NULL;
-			uint32_t dflt = default_wmi_rights(d, &from);
-			uint32_t missing = dflt & ~a->mask;
-			if (a->type != ACE_ALLOW || !missing || !ace_in_plan(p, d, a->who) ||
-			    wk_classify(a->who, &m->sids) == WK_ANONYMOUS)
-				continue;
-			struct strbuf who = STRBUF_INIT, rights = STRBUF_INIT;
-			describe_principal(a->who, &m->sids, &who);
-			describe_rights(d->vocab, missing, &rights);
-			strbuf_addstr(&sb, "On ");
-			md_code(&sb, d->target ? d->target : d->name);
-			strbuf_addf(&sb, ", Authenticated Users already hold %s (", rights.buf);
-			if (!strcmp(from, "baseline")) {
-				strbuf_addstr(&sb, "baseline ");
-				md_code(&sb, d->baseline_name ? d->baseline_name : "?");
-			} else {
-				strbuf_addstr(&sb, "Windows default");
-			}
-			bool one = !(missing & (missing - 1));
-			strbuf_addstr(&sb, "), so ");
-			md_code(&sb, who.buf);
-			strbuf_addf(&sb, " holds %s too although its grant leaves %s out: access is the union "
-					 "of ACEs, so the grant is not read-only.",
-				    one ? "it" : "them", one ? "it" : "them");
-			add_note(p, &sb);
-			strbuf_release(&who);
-			strbuf_release(&rights);
-		}
+		if (d->kind == DESC_NAMESPACE)
+			readonly_notes(p, m, d, keys, n_keys);
 		strbuf_release(&name);
 	}
 	bool ns = false;
@@ -1211,6 +1373,9 @@ static void notes_for(struct plan *p, const struct model *m, const struct model 
 		}
 	}
 	(void)old;
+	for (size_t i = 0; i < n_keys; i++)
+		free(keys[i]);
+	free(keys);
 	strbuf_release(&sb);
 }
 
@@ -1228,6 +1393,33 @@ static int cmp_change(const void *pa, const void *pb)
 	if (a->kind != b->kind)
 		return a->kind < b->kind ? -1 : 1;
 	return strcmp(a->text, b->text);
+}
+
+// Sorting source indexes by principal needs the change they belong to.
+static const struct plan_source *sorting_src;
+
+static int cmp_src_by_who(const void *pa, const void *pb)
+{
+	const struct plan_source *a = &sorting_src[*(const size_t *)pa], *b = &sorting_src[*(const size_t *)pb];
+	if (!a->who || !b->who) {
+		if (a->who || b->who)
+			return a->who ? 1 : -1;
+	} else {
+		int r = strcmp(a->who, b->who);
+		if (r)
+			return r;
+	}
+	return cmp_source(a, b);
+}
+
+static void index_sources(struct plan_change *c)
+{
+	c->src_by_who = xcalloc(c->n_src + 1, sizeof(size_t));
+	for (size_t i = 0; i < c->n_src; i++)
+		c->src_by_who[i] = i;
+	sorting_src = c->src;
+	sort_items(c->src_by_who, c->n_src, sizeof(size_t), cmp_src_by_who);
+	sorting_src = NULL;
 }
 
 void plan_compute(struct plan *p, const struct model *old, const struct model *new)
@@ -1253,6 +1445,8 @@ void plan_compute(struct plan *p, const struct model *old, const struct model *n
 	if (old && new)
 		policy_changes(p, old, new);
 	sort_items(p->v, p->n, sizeof(*p->v), cmp_change);
+	for (size_t i = 0; i < p->n; i++)
+		index_sources(&p->v[i]);
 	diff_risks(p, old, new);
 	// Notes explain a change; with none, they would only repeat the intent.
 	if (plan_has_changes(p))
@@ -1268,10 +1462,8 @@ bool plan_has_changes(const struct plan *p)
 
 static void sources_release(struct plan_source *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		free(s[i].file);
-		free(s[i].capability);
-	}
+	for (size_t i = 0; i < n; i++)
+		source_release(&s[i]);
 	free(s);
 }
 
@@ -1290,6 +1482,7 @@ void plan_release(struct plan *p)
 		free(c->before);
 		free(c->after);
 		sources_release(c->src, c->n_src);
+		free(c->src_by_who);
 	}
 	free(p->v);
 	for (size_t i = 0; i < p->n_risks; i++) {

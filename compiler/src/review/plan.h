@@ -44,6 +44,7 @@ struct plan_source {
 	char *file;     // as artifacts print it (model_display_path)
 	unsigned line, col;
 	char *capability; // or NULL
+	char *who;        // principal_identity() of the grant's `to:`, or NULL
 };
 
 struct plan_change {
@@ -56,6 +57,7 @@ struct plan_change {
 	char *text;               // the line after the subject: what is gained/lost/changed
 	struct plan_source *src;  // new model's provenance (old model's for removals)
 	size_t n_src;
+	size_t *src_by_who;       // indexes of src sorted by `who` (NULL first), then position
 	unsigned targets;         // TARGET_* bits of the artifacts that change
 	// Rights in the descriptor's vocabulary (PLAN_ACE / PLAN_BASELINE entries).
 	int vocab;                // enum rights_vocab, or -1

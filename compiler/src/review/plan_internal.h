@@ -3,15 +3,11 @@
 
 // Shared by plan.c (the diff and its notes) and plan_output.c (the documents).
 
-#include <stdbool.h>
-
 #include "core/strbuf.h"
 #include "review/plan.h"
 
 // `text` as a CommonMark code span whose fence is longer than any backtick run in
 // it; control characters as \xNN.
 void md_code(struct strbuf *out, const char *text);
-// Does the change concern the principal with this identity key?
-bool change_has_who(const struct plan_change *c, const char *key);
 
 #endif

@@ -13,10 +13,15 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "review/describe.h"
 #include "review/json.h"
 #include "review/plan_internal.h"
 
 // --- Markdown helpers ---
+
+// Lines list at most this many principals or sources ("and N more"); plan.json
+// has them all.
+enum { LIST_SHOWN = 8 };
 
 // Control characters and invalid bytes as \xNN: a name can never end a line, a
 // table row or a fenced block.
@@ -106,14 +111,46 @@ static char op_char(enum plan_op op)
 	return op == PLAN_ADD ? '+' : op == PLAN_REMOVE ? '-' : '~';
 }
 
-static void add_sources_text(struct strbuf *out, const struct plan_source *src, size_t n)
+// " — file:line, file:line": the grants behind a line. Under a principal's heading
+// (who != NULL), only that principal's grants: a firewall rule merged from a
+// thousand grants cites, under each principal, the one that is theirs.
+static void add_one_source(struct strbuf *out, const struct plan_source *s, size_t *shown, size_t *hidden)
 {
-	for (size_t i = 0; i < n; i++) {
-		strbuf_addstr(out, i ? ", " : " — ");
-		add_sanitized(out, src[i].file);
-		if (src[i].line)
-			strbuf_addf(out, ":%u", src[i].line);
+	if (*shown == LIST_SHOWN) {
+		(*hidden)++;
+		return;
 	}
+	strbuf_addstr(out, (*shown)++ ? ", " : " — ");
+	add_sanitized(out, s->file);
+	if (s->line)
+		strbuf_addf(out, ":%u", s->line);
+}
+
+static void add_sources_text(struct strbuf *out, const struct plan_change *c, const char *who)
+{
+	size_t shown = 0, hidden = 0;
+	if (!who) {
+		for (size_t i = 0; i < c->n_src; i++)
+			add_one_source(out, &c->src[i], &shown, &hidden);
+	} else {
+		// Sources of no principal (baselines, the policy), then the principal's own,
+		// found by binary search in the by-principal index.
+		size_t i = 0;
+		for (; i < c->n_src && !c->src[c->src_by_who[i]].who; i++)
+			add_one_source(out, &c->src[c->src_by_who[i]], &shown, &hidden);
+		size_t lo = i, hi = c->n_src;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (strcmp(c->src[c->src_by_who[mid]].who, who) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (; lo < c->n_src && !strcmp(c->src[c->src_by_who[lo]].who, who); lo++)
+			add_one_source(out, &c->src[c->src_by_who[lo]], &shown, &hidden);
+	}
+	if (hidden)
+		strbuf_addf(out, " and %zu more", hidden);
 }
 
 static void add_who_list(struct strbuf *out, const struct plan_change *c)
@@ -122,17 +159,20 @@ static void add_who_list(struct strbuf *out, const struct plan_change *c)
 		strbuf_addstr(out, "host");
 		return;
 	}
-	for (size_t i = 0; i < c->n_who; i++) {
+	size_t shown = c->n_who <= LIST_SHOWN ? c->n_who : LIST_SHOWN;
+	for (size_t i = 0; i < shown; i++) {
 		if (i)
 			strbuf_addstr(out, ", ");
 		add_sanitized(out, c->who[i].display);
 	}
+	if (shown < c->n_who)
+		strbuf_addf(out, " and %zu more", c->n_who - shown);
 }
 
 // One line of a ```diff block. `subject` says which of principal/object lead.
 enum line_style { LINE_FULL, LINE_UNDER_PRINCIPAL, LINE_UNDER_OBJECT };
 
-static void diff_line(struct strbuf *out, const struct plan_change *c, enum line_style style)
+static void diff_line(struct strbuf *out, const struct plan_change *c, enum line_style style, const char *who)
 {
 	strbuf_addch(out, op_char(c->op));
 	strbuf_addch(out, ' ');
@@ -145,7 +185,7 @@ static void diff_line(struct strbuf *out, const struct plan_change *c, enum line
 		strbuf_addstr(out, ": ");
 	}
 	add_sanitized(out, c->text);
-	add_sources_text(out, c->src, c->n_src);
+	add_sources_text(out, c, who);
 	strbuf_addch(out, '\n');
 }
 
@@ -183,38 +223,66 @@ static void tally_text(struct strbuf *out, const struct tally *t)
 		strbuf_addf(out, "%s%zu changed", first ? "" : ", ", t->change);
 }
 
-// Distinct principal keys of the plan, sorted; a NULL-free list of pointers into changes.
-static size_t principal_list(const struct plan *p, const struct plan_who ***out)
+// The plan's changes grouped by principal: one group per principal key, in key
+// order, each listing its changes in plan order. Built by sorting (key, change)
+// pairs once, so that plans with thousands of principals stay linear-logarithmic.
+struct who_group {
+	const struct plan_who *who;
+	size_t *changes;
+	size_t n;
+	struct tally t;
+};
+
+struct who_pair {
+	const struct plan_who *who;
+	size_t change;
+};
+
+static int cmp_pair(const void *pa, const void *pb)
 {
-	const struct plan_who **v = NULL;
-	size_t n = 0;
+	const struct who_pair *a = pa, *b = pb;
+	int r = strcmp(a->who->key, b->who->key);
+	if (r)
+		return r;
+	return a->change < b->change ? -1 : a->change > b->change;
+}
+
+static size_t group_by_principal(const struct plan *p, struct who_group **out)
+{
+	size_t n_pairs = 0;
 	for (size_t i = 0; i < p->n; i++)
-		for (size_t k = 0; k < p->v[i].n_who; k++) {
-			const struct plan_who *w = &p->v[i].who[k];
-			bool seen = false;
-			for (size_t j = 0; j < n && !seen; j++)
-				seen = !strcmp(v[j]->key, w->key);
-			if (!seen) {
-				v = xrealloc(v, (n + 1) * sizeof(*v));
-				v[n++] = w;
-			}
+		n_pairs += p->v[i].n_who;
+	struct who_pair *pairs = xcalloc(n_pairs + 1, sizeof(*pairs));
+	size_t k = 0;
+	for (size_t i = 0; i < p->n; i++)
+		for (size_t j = 0; j < p->v[i].n_who; j++)
+			pairs[k++] = (struct who_pair){ &p->v[i].who[j], i };
+	sort_items(pairs, n_pairs, sizeof(*pairs), cmp_pair);
+	struct who_group *g = xcalloc(n_pairs + 1, sizeof(*g));
+	size_t n = 0;
+	for (size_t i = 0; i < n_pairs;) {
+		size_t j = i;
+		while (j < n_pairs && !strcmp(pairs[j].who->key, pairs[i].who->key))
+			j++;
+		g[n].who = pairs[i].who;
+		g[n].changes = xcalloc(j - i, sizeof(size_t));
+		for (size_t m = i; m < j; m++) {
+			g[n].changes[g[n].n++] = pairs[m].change;
+			count(&g[n].t, p->v[pairs[m].change].op);
 		}
-	for (size_t i = 1; i < n; i++)
-		for (size_t j = i; j > 0 && strcmp(v[j - 1]->key, v[j]->key) > 0; j--) {
-			const struct plan_who *t = v[j];
-			v[j] = v[j - 1];
-			v[j - 1] = t;
-		}
-	*out = v;
+		n++;
+		i = j;
+	}
+	free(pairs);
+	*out = g;
 	return n;
 }
 
-bool change_has_who(const struct plan_change *c, const char *key)
+static void groups_release(struct who_group *g, size_t n)
 {
-	for (size_t k = 0; k < c->n_who; k++)
-		if (!strcmp(c->who[k].key, key))
-			return true;
-	return false;
+	for (size_t i = 0; i < n; i++)
+		free(g[i].changes);
+	free(g);
 }
 
 static void md_details_open(struct strbuf *out, const char *title_html)
@@ -291,22 +359,18 @@ void plan_markdown(const struct plan *p, struct strbuf *out)
 		strbuf_addstr(out, ").\n\n");
 	}
 
-	const struct plan_who **who;
-	size_t n_who = principal_list(p, &who);
+	struct who_group *who;
+	size_t n_who = group_by_principal(p, &who);
 	bool host = false;
 	for (size_t i = 0; i < p->n; i++)
 		host |= p->v[i].n_who == 0;
 	if (p->n) {
 		strbuf_addstr(out, "### Who gains or loses what\n\n");
 		for (size_t w = 0; w < n_who; w++) {
-			struct tally t = { 0 };
-			for (size_t i = 0; i < p->n; i++)
-				if (change_has_who(&p->v[i], who[w]->key))
-					count(&t, p->v[i].op);
 			strbuf_addstr(out, "- ");
-			md_code(out, who[w]->display);
+			md_code(out, who[w].who->display);
 			strbuf_addstr(out, ": ");
-			tally_text(out, &t);
+			tally_text(out, &who[w].t);
 			strbuf_addch(out, '\n');
 		}
 		if (host) {
@@ -341,7 +405,11 @@ void plan_markdown(const struct plan *p, struct strbuf *out)
 					strbuf_addstr(&blk, "\")");
 				}
 			}
-			add_sources_text(&blk, r->src, r->n_src);
+			size_t shown = 0, hidden = 0;
+			for (size_t k = 0; k < r->n_src; k++)
+				add_one_source(&blk, &r->src[k], &shown, &hidden);
+			if (hidden)
+				strbuf_addf(&blk, " and %zu more", hidden);
 			strbuf_addch(&blk, '\n');
 		}
 		md_fenced(out, "diff", &blk);
@@ -356,26 +424,21 @@ void plan_markdown(const struct plan *p, struct strbuf *out)
 	}
 
 	for (size_t w = 0; w < n_who; w++) {
-		struct tally t = { 0 };
-		for (size_t i = 0; i < p->n; i++)
-			if (change_has_who(&p->v[i], who[w]->key))
-				count(&t, p->v[i].op);
 		struct strbuf title = STRBUF_INIT;
 		strbuf_addstr(&title, "<code>");
-		html_text(&title, who[w]->display);
+		html_text(&title, who[w].who->display);
 		strbuf_addstr(&title, "</code>: ");
-		tally_text(&title, &t);
+		tally_text(&title, &who[w].t);
 		md_details_open(out, title.buf);
 		strbuf_release(&title);
 		struct strbuf blk = STRBUF_INIT;
-		for (size_t i = 0; i < p->n; i++)
-			if (change_has_who(&p->v[i], who[w]->key))
-				diff_line(&blk, &p->v[i], LINE_UNDER_PRINCIPAL);
+		for (size_t i = 0; i < who[w].n; i++)
+			diff_line(&blk, &p->v[who[w].changes[i]], LINE_UNDER_PRINCIPAL, who[w].who->key);
 		md_fenced(out, "diff", &blk);
 		strbuf_release(&blk);
 		md_details_close(out);
 	}
-	free(who);
+	groups_release(who, n_who);
 
 	// Objects, in change order (sorted by object key).
 	for (size_t i = 0; i < p->n;) {
@@ -392,7 +455,7 @@ void plan_markdown(const struct plan *p, struct strbuf *out)
 		strbuf_release(&title);
 		struct strbuf blk = STRBUF_INIT;
 		for (size_t k = i; k < j; k++)
-			diff_line(&blk, &p->v[k], LINE_UNDER_OBJECT);
+			diff_line(&blk, &p->v[k], LINE_UNDER_OBJECT, NULL);
 		md_fenced(out, "diff", &blk);
 		strbuf_release(&blk);
 		md_details_close(out);
@@ -415,14 +478,14 @@ void plan_markdown(const struct plan *p, struct strbuf *out)
 				continue;
 			strbuf_addf(out, "- **%s**: ", target_name(bit));
 			bool first = true;
+			size_t last = (size_t)-1;
 			for (size_t i = 0; i < p->n; i++) {
 				if (!(p->v[i].targets & bit))
 					continue;
-				bool dup = false;
-				for (size_t k = 0; k < i && !dup; k++)
-					dup = (p->v[k].targets & bit) && !strcmp(p->v[k].object_key, p->v[i].object_key);
-				if (dup)
+				// Changes are sorted by object: a repeat is the one just written.
+				if (last != (size_t)-1 && !strcmp(p->v[last].object_key, p->v[i].object_key))
 					continue;
+				last = i;
 				if (!first)
 					strbuf_addstr(out, ", ");
 				first = false;
@@ -510,6 +573,7 @@ static void json_sources(struct json_writer *w, const struct plan_source *src, s
 		json_kv_int(w, "line", src[i].line);
 		json_kv_int(w, "column", src[i].col);
 		json_kv_string(w, "capability", src[i].capability);
+		json_kv_string(w, "principal", src[i].who);
 		json_object_end(w);
 	}
 	json_array_end(w);
@@ -546,22 +610,18 @@ void plan_json(const struct plan *p, struct strbuf *out)
 	json_kv_int(&w, "changed", (int64_t)all.change);
 	json_key(&w, "principals");
 	json_array_begin(&w);
-	const struct plan_who **who;
-	size_t n_who = principal_list(p, &who);
+	struct who_group *who;
+	size_t n_who = group_by_principal(p, &who);
 	for (size_t k = 0; k < n_who; k++) {
-		struct tally t = { 0 };
-		for (size_t i = 0; i < p->n; i++)
-			if (change_has_who(&p->v[i], who[k]->key))
-				count(&t, p->v[i].op);
 		json_object_begin(&w);
-		json_kv_string(&w, "key", who[k]->key);
-		json_kv_string(&w, "name", who[k]->display);
-		json_kv_int(&w, "added", (int64_t)t.add);
-		json_kv_int(&w, "removed", (int64_t)t.remove);
-		json_kv_int(&w, "changed", (int64_t)t.change);
+		json_kv_string(&w, "key", who[k].who->key);
+		json_kv_string(&w, "name", who[k].who->display);
+		json_kv_int(&w, "added", (int64_t)who[k].t.add);
+		json_kv_int(&w, "removed", (int64_t)who[k].t.remove);
+		json_kv_int(&w, "changed", (int64_t)who[k].t.change);
 		json_object_end(&w);
 	}
-	free(who);
+	groups_release(who, n_who);
 	json_array_end(&w);
 	json_object_end(&w);
 
