@@ -26,6 +26,7 @@ static const struct command commands[] = {
 	{ "capabilities", cmd_capabilities, "list capabilities and their parameters" },
 	{ "plan", cmd_plan, "show who gains or loses what between two intents" },
 	{ "decode", cmd_decode, "print a .reg, .pol, GptTmpl.inf or security descriptor readably" },
+	{ "import", cmd_import, "turn a .reg or registry.pol into an intent of primitives" },
 	{ NULL, NULL, NULL },
 };
 
