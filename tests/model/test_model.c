@@ -293,6 +293,45 @@ static void test_collapse_and_merge(void **state)
 	release(&c);
 }
 
+// Merged addresses past the per-rule budget split into parts with stable ids.
+static void test_rule_split(void **state)
+{
+	(void)state;
+	struct strbuf g = STRBUF_INIT;
+	for (int i = 0; i < 400; i++)
+		strbuf_addf(&g, "  - to: ops\n    allow: remote-wmi\n    from: [10.%d.%d.0/24]\n", i / 256, i % 256);
+	struct compiled c;
+	compile_grants(&c, g.buf);
+	strbuf_release(&g);
+	assert_true(c.ok);
+	// Two rules (rpcss, winmgmt), each in parts.
+	size_t parts = 0, addrs = 0;
+	for (size_t i = 0; i < c.m.n_rules; i++) {
+		const struct fw_rule *r = &c.m.rules[i].rule;
+		if (strncmp(r->id, "gpoc-t-wmi-rpcss-in", 19))
+			continue;
+		parts++;
+		size_t text = 0;
+		for (size_t a = 0; a < r->n_remote_addrs; a++)
+			text += strlen(r->remote_addrs[a]) + 1;
+		assert_true(text <= 4000);
+		addrs += r->n_remote_addrs;
+		assert_int_equal(c.m.rules[i].meta.n_prov, 400);
+	}
+	assert_int_equal(parts, 2);
+	assert_int_equal(addrs, 400);
+	// Sorted by id, the first part keeps the id; names say which part.
+	assert_string_equal(c.m.rules[0].rule.id, "gpoc-t-wmi-rpcss-in");
+	assert_string_equal(c.m.rules[0].rule.name, "gpoc t: WMI RPC endpoint mapper (in) (part 1 of 2)");
+	assert_string_equal(c.m.rules[1].rule.id, "gpoc-t-wmi-rpcss-in-2");
+	assert_string_equal(c.m.rules[1].rule.name, "gpoc t: WMI RPC endpoint mapper (in) (part 2 of 2)");
+	// The parts together hold the sorted union, in order.
+	assert_string_equal(c.m.rules[0].rule.remote_addrs[0], "10.0.0.0/24");
+	const struct fw_rule *last = &c.m.rules[1].rule;
+	assert_true(strcmp(c.m.rules[0].rule.remote_addrs[c.m.rules[0].rule.n_remote_addrs - 1], last->remote_addrs[0]) < 0);
+	release(&c);
+}
+
 static void test_risk_reason_travels(void **state)
 {
 	(void)state;
@@ -681,6 +720,7 @@ int main(void)
 		cmocka_unit_test(test_dcom_users_group_default),
 		cmocka_unit_test(test_machine_acl),
 		cmocka_unit_test(test_collapse_and_merge),
+		cmocka_unit_test(test_rule_split),
 		cmocka_unit_test(test_risk_reason_travels),
 		cmocka_unit_test(test_contradictions),
 		cmocka_unit_test(test_no_effect_is_an_error),

@@ -488,13 +488,73 @@ static int cmp_rule_name(const void *pa, const void *pb)
 	return c ? c : strcmp(a->rule.id, b->rule.id);
 }
 
+static int cmp_m_rule_id(const void *pa, const void *pb)
+{
+	return strcmp(((const struct m_firewall *)pa)->rule.id, ((const struct m_firewall *)pb)->rule.id);
+}
+
+// A rule whose merged addresses run past FW_ADDRESS_TEXT_MAX characters becomes
+// several rules with parts of the list (in order: the list is sorted), ids
+// "<id>", "<id>-2", ... and names "<name> (part N of M)". One rule per grant would
+// give a host thousands of rules; one unbounded rule cannot be written: netsh reads
+// a command line of at most 8191 characters.
+enum { FW_ADDRESS_TEXT_MAX = 4000 };
+
+static void split_rule(struct expand *x, const struct m_firewall *mf, struct m_firewall **out, size_t *n,
+		       size_t *alloc)
+{
+	size_t total = 0;
+	for (size_t i = 0; i < mf->rule.n_remote_addrs; i++)
+		total += strlen(mf->rule.remote_addrs[i]) + 1;
+	if (total <= FW_ADDRESS_TEXT_MAX) {
+		GROW(*out, *alloc, *n + 1);
+		(*out)[(*n)++] = *mf;
+		return;
+	}
+	// Greedy parts, each within the budget.
+	size_t parts = 0, len = 0;
+	for (size_t i = 0; i < mf->rule.n_remote_addrs; i++) {
+		size_t l = strlen(mf->rule.remote_addrs[i]) + 1;
+		if (!parts || len + l > FW_ADDRESS_TEXT_MAX) {
+			parts++;
+			len = 0;
+		}
+		len += l;
+	}
+	size_t part = 0, start = 0;
+	len = 0;
+	for (size_t i = 0; i <= mf->rule.n_remote_addrs; i++) {
+		size_t l = i < mf->rule.n_remote_addrs ? strlen(mf->rule.remote_addrs[i]) + 1 : 0;
+		if (i < mf->rule.n_remote_addrs && (i == start || len + l <= FW_ADDRESS_TEXT_MAX)) {
+			len += l;
+			continue;
+		}
+		part++;
+		struct m_firewall p = *mf;
+		char num[24];
+		snprintf(num, sizeof(num), "-%zu", part);
+		p.rule.id = part == 1 ? mf->rule.id : arena_concat(x->a, mf->rule.id, num, "");
+		snprintf(num, sizeof(num), "%zu", part);
+		char of[24];
+		snprintf(of, sizeof(of), " of %zu)", parts);
+		p.rule.name = arena_concat(x->a, mf->rule.name, " (part ", arena_concat(x->a, num, of, ""));
+		p.rule.remote_addrs = mf->rule.remote_addrs + start;
+		p.rule.n_remote_addrs = i - start;
+		GROW(*out, *alloc, *n + 1);
+		(*out)[(*n)++] = p;
+		start = i;
+		len = l;
+	}
+}
+
 static void merge_rules(struct expand *x)
 {
 	if (!x->n_rules)
 		return;
 	qsort(x->rules, x->n_rules, sizeof(*x->rules), cmp_raw_rule);
 	struct model *m = x->m;
-	m->rules = arena_array(x->a, x->n_rules, sizeof(*m->rules));
+	struct m_firewall *out = NULL;
+	size_t n_out = 0, alloc_out = 0;
 	const struct effect_src **srcs = xmalloc(x->n_rules * sizeof(*srcs));
 	for (size_t i = 0; i < x->n_rules;) {
 		size_t j = i;
@@ -518,12 +578,11 @@ static void merge_rules(struct expand *x)
 			i = j;
 			continue;
 		}
-		struct m_firewall *mf = &m->rules[m->n_rules++];
-		mf->rule = x->rules[i].rule;
+		struct m_firewall merged = { .rule = x->rules[i].rule };
 		// One rule admits the union of what its grants ask for; `any` absorbs the rest.
 		if (any) {
-			mf->rule.remote_addrs = NULL;
-			mf->rule.n_remote_addrs = 0;
+			merged.rule.remote_addrs = NULL;
+			merged.rule.n_remote_addrs = 0;
 		} else if (j - i > 1) {
 			char **addrs = arena_array(x->a, n_addrs, sizeof(*addrs));
 			size_t k = 0;
@@ -535,13 +594,36 @@ static void merge_rules(struct expand *x)
 			for (size_t a = 0; a < k; a++)
 				if (!w || strcmp(addrs[w - 1], addrs[a]))
 					addrs[w++] = addrs[a];
-			mf->rule.remote_addrs = addrs;
-			mf->rule.n_remote_addrs = w;
+			merged.rule.remote_addrs = addrs;
+			merged.rule.n_remote_addrs = w;
 		}
-		mf->rule.description = rule_description(x, x->rules + i, j - i);
-		make_meta(x, srcs, j - i, &mf->meta);
-		// The checks the netsh and GPO writers apply, here so that the error is
-		// at the intent rather than at rendering.
+		merged.rule.description = rule_description(x, x->rules + i, j - i);
+		make_meta(x, srcs, j - i, &merged.meta);
+		split_rule(x, &merged, &out, &n_out, &alloc_out);
+		i = j;
+	}
+	free(srcs);
+
+	// In id order (model.h); a part's id must not meet another rule's.
+	qsort(out, n_out, sizeof(*out), cmp_m_rule_id);
+	m->rules = arena_array(x->a, n_out ? n_out : 1, sizeof(*m->rules));
+	for (size_t i = 0; i < n_out; i++) {
+		if (m->n_rules && !strcmp(m->rules[m->n_rules - 1].rule.id, out[i].rule.id)) {
+			struct effect_src a = { .prov = m->rules[m->n_rules - 1].meta.prov[0] },
+					 b = { .prov = out[i].meta.prov[0] };
+			conflict(x, &a, &b, "firewall rule id '%s' is made twice (a rule split in parts takes the ids "
+					    "'<id>-2', '<id>-3', ...); rename one",
+				 out[i].rule.id);
+			continue;
+		}
+		m->rules[m->n_rules++] = out[i];
+	}
+	free(out);
+
+	// The checks the netsh and GPO writers apply, here so that the error is at
+	// the intent rather than at rendering.
+	for (size_t i = 0; i < m->n_rules; i++) {
+		struct m_firewall *mf = &m->rules[i];
 		struct strbuf why = STRBUF_INIT;
 		if (!fw_rule_validate(&mf->rule, &why)) {
 			const struct provenance *p = &mf->meta.prov[0];
@@ -551,9 +633,7 @@ static void merge_rules(struct expand *x)
 				diag_note(x->d, p->grant, "the rule comes from this grant");
 		}
 		strbuf_release(&why);
-		i = j;
 	}
-	free(srcs);
 
 	// netsh addresses rules by name: two ids must not share one.
 	const struct m_firewall **byname = xmalloc(m->n_rules * sizeof(*byname));
