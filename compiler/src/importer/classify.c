@@ -32,7 +32,9 @@
 #include "core/file.h"
 #include "core/utf.h"
 #include "core/util.h"
+#include "formats/pol.h"
 #include "formats/registry.h"
+#include "formats/text.h"
 #include "importer/internal.h"
 #include "intent/ynode.h"
 #include "netsh/gpfas.h"
@@ -411,6 +413,7 @@ static void classify_rule(struct classify *c, const struct setting *s)
 			c->policies_differ = true;
 	} else {
 		it->rule_name = r.name && *r.name ? r.name : NULL;
+		it->rule_desc = r.description;
 		it->note = arena_printf(im->a, "rule ID in the file: '%s'", id);
 	}
 	if (it->rule_desc && !*it->rule_desc)
@@ -526,6 +529,12 @@ static void classify_value(struct classify *c, const struct setting *s)
 	const char **list;
 	size_t n;
 	const char *note = NULL;
+	// A Registry.pol import builds a GPO, whose Registry.pol cannot name it.
+	if (im->r->pol && utf16_units(v->name, strlen(v->name)) > POL_MAX_VALUE_NAME) {
+		skip(im, s, "has a name longer than the %d characters a Registry.pol value name may have",
+		     POL_MAX_VALUE_NAME);
+		return;
+	}
 	switch (v->type) {
 	case REGT_SZ:
 	case REGT_EXPAND_SZ:

@@ -445,9 +445,9 @@ static void emit_trailer(struct out *o)
 	if (!skipped)
 		return;
 	nl(o);
-	comment(o, "", arena_printf(o->im->a, "Not imported: %zu setting%s gpoc cannot express as they are "
-					      "(also printed as warnings):",
-				    skipped, skipped == 1 ? "" : "s"));
+	comment(o, "", arena_printf(o->im->a, "Not imported (%zu): what the intent cannot express, also printed "
+					      "as warnings:",
+				    skipped));
 	// In file order, whichever step found them.
 	const struct import_note **v = xmalloc(skipped * sizeof(*v));
 	size_t k = 0;
