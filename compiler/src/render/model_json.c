@@ -396,7 +396,7 @@ bool render_model_json(struct render_ctx *ctx)
 	json_object_end(&w);
 	strbuf_addch(out, '\n');
 
-	size_t bad;
+	size_t bad = 0;
 	if (!json_done(&w) || !json_valid(out->buf, out->len, JSON_MAX_DEPTH, &bad)) {
 		diag_error(ctx->d, m->intent->policy.pos, "model/model.json failed its own check: not valid JSON "
 							  "at byte %zu (a gpoc bug)",
