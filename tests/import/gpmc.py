@@ -41,6 +41,10 @@ FW = r"SOFTWARE\Policies\Microsoft\WindowsFirewall\FirewallRules"
 CONTOSO = r"SOFTWARE\Contoso"
 APP_A = "{0A1B2C3D-0000-4000-8000-00000000000A}"
 APP_B = "{0A1B2C3D-0000-4000-8000-00000000000B}"
+APP_C = "{0A1B2C3D-0000-4000-8000-00000000000C}"
+# Owner and group as gpoc writes them, but the ACEs not in the order gpoc sorts them:
+# the ACEs alone would not give this descriptor back, so it becomes a baseline.
+APP_C_SDDL = "O:BAG:BAD:(A;;CCDCLC;;;S-1-5-21-1-2-3-1200)(A;;CCDCLC;;;S-1-5-21-1-2-3-1100)"
 DOMAIN_USER = "S-1-5-21-1-2-3-1105"
 LAUNCH_SDDL = ("O:BAG:BAD:(A;;CCDCLCSWRP;;;BA)(A;;CCDCSW;;;WD)(A;;CCDCLCSWRP;;;S-1-5-32-562)"
                "(A;;CCDCLCSWRP;;;LU)(A;;CCDCLCSWRP;;;%s)" % DOMAIN_USER)
@@ -92,6 +96,7 @@ POL = [
      "not a security descriptor"),
     (r"SOFTWARE\Classes\AppID" + "\\" + APP_B, "LaunchPermission", REG_BINARY,
      sd_hex("O:BAG:BAD:(A;CI;CCDCSW;;;BA)"), "no ACE an appid-permission grant can write"),
+    (r"SOFTWARE\Classes\AppID" + "\\" + APP_C, "AccessPermission", REG_BINARY, sd_hex(APP_C_SDDL), None),
     (r"SOFTWARE\Microsoft\Ole\AppCompat", "RequireIntegrityActivationAuthenticationLevel", REG_DWORD, dword(0),
      "nonzero"),
     (r"SOFTWARE\Microsoft\Windows\CurrentVersion\Policies\System", "LocalAccountTokenFilterPolicy", REG_DWORD,
@@ -148,6 +153,8 @@ def test_pol(tmp):
     check(doc["baselines"].get("machine-launch-restriction") == LAUNCH_SDDL, "DCOM policy SDDL as baseline")
     app_a = "appid-%s-launch" % APP_A[1:-1].lower()
     check(doc["baselines"].get(app_a) == APP_A_SDDL, "AppID descriptor with another owner as baseline override")
+    app_c = "appid-%s-access" % APP_C[1:-1].lower()
+    check(doc["baselines"].get(app_c) == APP_C_SDDL, "AppID ACEs in another order: baseline override")
     check(any(w.startswith("%s: offset 0x%x: warning: " % (src, offsets[-1])) and "raw bytes" in w for w in err),
           "a descriptor gpoc has no primitive for is imported as raw bytes with a warning")
 
@@ -205,6 +212,10 @@ REG_LINES = [
     ('"Nothing"=hex(0):', "REG_NONE"),
     ('"Kept"=dword:0000002a', None),
     ('"Text"="a \\"quoted\\" # value"', None),
+    ("[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Ole]", None),
+    ('"MachineLaunchRestriction"=' + files.hexbytes(sd_hex(LAUNCH_SDDL)), "overridden on Windows by the DCOM policy"),
+    ("[HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Windows NT\\DCOM]", None),
+    ('"MachineLaunchRestriction"="O:BAG:BAD:(A;;CCDCLCSWRP;;;BA)(A;;CCDCSW;;;WD)"', None),
 ]
 
 
@@ -228,8 +239,15 @@ def test_reg(tmp):
             check("# line %d: " % lineno in text, "line %d: not listed at the end of the intent" % lineno)
     doc, grants = grants_of(text)
     check(doc["outputs"] == ["reg"], "outputs of a .reg import: %s" % doc["outputs"])
-    check([(g["name"], str(g["data"])) for g in grants] == [("Kept", "42"), ("Text", 'a "quoted" # value')],
-          "imported values: %s" % grants)
+    values = [(g["name"], str(g["data"])) for g in grants if g["allow"] == "registry-value"]
+    check(values == [("Kept", "42"), ("Text", 'a "quoted" # value')], "imported values: %s" % values)
+    # The policy value wins over the Ole value; its descriptor lacks stock entries, so
+    # it is a baseline with one grant that makes gpoc write it.
+    check(doc["baselines"] == {"machine-launch-restriction": "O:BAG:BAD:(A;;CCDCLCSWRP;;;BA)(A;;CCDCSW;;;WD)"},
+          "the DCOM policy value is the baseline: %s" % doc.get("baselines"))
+    limits = [g for g in grants if g["allow"] == "dcom-limit"]
+    check(len(limits) == 1 and limits[0]["to"] == "sid-s-1-5-32-544" and "accept-risk" not in limits[0],
+          "one harmless filler grant (Administrators, not Everyone): %s" % limits)
     # REGEDIT4: 8-bit text, the same values.
     src4 = os.path.join(tmp, "gpmc4.reg")
     with open(src4, "wb") as f:
@@ -240,8 +258,31 @@ def test_reg(tmp):
     check(doc4["grants"] == doc["grants"], "REGEDIT4 and 5.00 files give the same grants")
 
 
+def test_many(tmp):
+    """More failing settings than a diagnostics list keeps (500): every one must
+    still be placed, and every good one imported."""
+    entries = [(CONTOSO + "\\K%d" % (i % 40), "V%d" % i, REG_DWORD, dword(i)) for i in range(2000)]
+    good = ["v2.10|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=%d|RA4=10.0.0.0/255.0.0.0|Name=Rule %d|" %
+            (1000 + i, i) for i in range(600)]
+    bad = ['v2.10|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=%d|RA4=10.0.0.0/255.0.0.0|Name=Bad "%d|' %
+           (3000 + i, i) for i in range(600)]
+    entries += [(FW, "R%d" % i, REG_SZ, sz(t)) for i, t in enumerate(good)]
+    entries += [(FW, "Q%d" % i, REG_SZ, sz(t)) for i, t in enumerate(bad)]
+    src = os.path.join(tmp, "many.pol")
+    with open(src, "wb") as f:
+        f.write(files.pol(entries))
+    out = os.path.join(tmp, "many.yaml")
+    r = files.run(["import", src, "-o", out])
+    check(r.returncode == 0, "many: exit %d: %s" % (r.returncode, r.stderr.decode()[-500:]))
+    err = r.stderr.decode()
+    check(err.count("warning: not imported: ") == 600, "many: %d warnings" % err.count("warning: not imported: "))
+    check("imported 2600 settings" in err, "many: " + err[-300:])
+    check(files.run(["check", out]).returncode == 0, "many: gpoc check")
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
+        test_many(tmp)
         test_pol(tmp)
         test_user_pol(tmp)
         test_reg(tmp)

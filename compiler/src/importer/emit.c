@@ -33,7 +33,13 @@ struct out {
 	int32_t item, principal;  // what owns it (-1: nothing)
 	size_t alloc_lines;
 	bool probe;
+	size_t from, to;          // the items written: [from, to), live ones only
 };
+
+static bool in_window(const struct out *o, size_t i)
+{
+	return i >= o->from && i < o->to && !o->im->items[i].dropped;
+}
 
 static void nl(struct out *o)
 {
@@ -115,7 +121,7 @@ static void collect_principals(struct out *o)
 	struct sid *v = NULL;
 	for (size_t i = 0; i < im->n_items; i++) {
 		const struct item *it = &im->items[i];
-		if (it->dropped || (it->kind != IT_LIMIT && it->kind != IT_APPID))
+		if (!in_window(o, i) || (it->kind != IT_LIMIT && it->kind != IT_APPID))
 			continue;
 		for (size_t j = 0; j < it->n_grants; j++) {
 			if (!grant_emitted(it, &it->grants[j], o->probe))
@@ -124,7 +130,8 @@ static void collect_principals(struct out *o)
 			v[n++] = it->grants[j].sid;
 		}
 	}
-	qsort(v, n, sizeof(*v), cmp_sid);
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_sid);
 	size_t w = 0;
 	for (size_t i = 0; i < n; i++)
 		if (!w || !sid_equal(&v[w - 1], &v[i]))
@@ -469,11 +476,12 @@ static void emit_trailer(struct out *o)
 	free(v);
 }
 
-void emit_intent(struct imp *im, bool probe, struct emitted *e)
+void emit_intent(struct imp *im, bool probe, size_t from, size_t to, struct emitted *e)
 {
 	memset(e, 0, sizeof(*e));
 	strbuf_init(&e->text, 0);
-	struct out o = { .im = im, .e = e, .sb = &e->text, .line = 1, .item = -1, .principal = -1, .probe = probe };
+	struct out o = { .im = im, .e = e, .sb = &e->text, .line = 1, .item = -1, .principal = -1, .probe = probe,
+			 .from = from, .to = to };
 	bool rules;
 	size_t live = live_items(im, &rules);
 	const char *kind = im->r->pol ? "Registry.pol" : ".reg file";
@@ -499,13 +507,13 @@ void emit_intent(struct imp *im, bool probe, struct emitted *e)
 
 	bool any_override = false;
 	for (size_t i = 0; i < im->n_items; i++)
-		any_override |= !im->items[i].dropped && uses_override(&im->items[i]);
+		any_override |= in_window(&o, i) && uses_override(&im->items[i]);
 	if (any_override) {
 		put(&o, "baselines:");
 		nl(&o);
 		for (size_t i = 0; i < im->n_items; i++) {
 			struct item *it = &im->items[i];
-			if (it->dropped || !uses_override(it))
+			if (!in_window(&o, i) || !uses_override(it))
 				continue;
 			o.item = (int32_t)i;
 			comment(&o, "  ", arena_printf(im->a, "%s: %s, as found", where_text(im, it->at), it->path));
@@ -520,7 +528,7 @@ void emit_intent(struct imp *im, bool probe, struct emitted *e)
 	nl(&o);
 	for (size_t i = 0; i < im->n_items; i++) {
 		struct item *it = &im->items[i];
-		if (it->dropped)
+		if (!in_window(&o, i))
 			continue;
 		o.item = (int32_t)i;
 		switch (it->kind) {

@@ -136,8 +136,9 @@ const char *imp_cut(struct imp *im, const char *s);
 // classify.c
 void classify_settings(struct imp *im, const struct setting *s, size_t n);
 
-// emit.c: the intent text. `probe` puts accept-risk on every grant (to learn from the
-// model which ones need it); otherwise only on grants the model found risky.
+// emit.c: the intent text with the live items of [from, to) (all of them: 0, n_items).
+// `probe` puts accept-risk on every grant (to learn from the model which ones need
+// it); otherwise only on grants the model found risky.
 // *line_item gets, per line (1-based index), the item that owns it or -1;
 // *line_sid gets, per line, the principal's SID index into *sids or -1.
 struct emitted {
@@ -150,7 +151,7 @@ struct emitted {
 	uint32_t policy_first, policy_last;
 	bool redo;                // emission took an item out: emit again
 };
-void emit_intent(struct imp *im, bool probe, struct emitted *e);
+void emit_intent(struct imp *im, bool probe, size_t from, size_t to, struct emitted *e);
 void emitted_release(struct emitted *e);
 
 // verify.c: the compile-compare-drop loop. False (with r->message) when the intent

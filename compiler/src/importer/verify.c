@@ -30,6 +30,7 @@
 struct round {
 	struct imp *im;
 	struct emitted *e;
+	size_t from, to;       // the items this round compiles
 	const char **fail;     // per item: the first reason it failed this round, or NULL
 	size_t n_failed;
 	bool bad_policy;
@@ -222,7 +223,7 @@ static void compare_model(struct round *rd, const struct model *m)
 {
 	struct imp *im = rd->im;
 	bool *seen = xcalloc(im->n_items ? im->n_items : 1, sizeof(*seen));
-	for (size_t i = 0; i < im->n_items; i++)
+	for (size_t i = rd->from; i < rd->to; i++)
 		for (size_t j = 0; j < im->items[i].n_grants; j++)
 			im->items[i].grants[j].risk = NULL;
 	for (size_t k = 0; k < m->n_values; k++)
@@ -233,7 +234,7 @@ static void compare_model(struct round *rd, const struct model *m)
 		compare_descriptor(rd, m, &m->descriptors[k], seen);
 	if (m->n_members || m->n_steps)
 		strbuf_addstr(&rd->unplaced, "the model has group members or steps no imported setting asked for\n");
-	for (size_t i = 0; i < im->n_items; i++)
+	for (size_t i = rd->from; i < rd->to; i++)
 		if (!im->items[i].dropped && !seen[i])
 			fail(rd, i, "gpoc compiles it to nothing");
 	free(seen);
@@ -328,57 +329,107 @@ static void risk_notes(struct imp *im)
 	}
 }
 
+// The grants of a probe window. Every grant of a probe carries accept-risk, and
+// the model warns once per grant whose accept-risk is not needed; struct diag keeps
+// DIAG_MAX_ENTRIES (500) entries, so a window stays well below that with room for
+// an error and a note per grant, or the errors that matter would be counted, not kept.
+enum { PROBE_WINDOW_GRANTS = 120 };
+
+static size_t window_end(const struct imp *im, size_t from, size_t *grants_out)
+{
+	size_t grants = 0, i = from;
+	for (; i < im->n_items; i++) {
+		const struct item *it = &im->items[i];
+		if (it->dropped)
+			continue;
+		if (grants && grants + it->n_grants > PROBE_WINDOW_GRANTS)
+			break;
+		grants += it->n_grants;
+	}
+	*grants_out = grants;
+	return i;
+}
+
+enum outcome { CLEAN, CHANGED, FAILED };
+
+// One compile of items [from, to). CHANGED when items moved on (dropped or next
+// variant) and the work must be redone; FAILED with *status and r->message set.
+static enum outcome one_round(struct imp *im, bool probe, size_t from, size_t to, const struct model_options *opt,
+			      enum import_status *status)
+{
+	struct emitted e;
+	emit_intent(im, probe, from, to, &e);
+	if (e.redo) {
+		emitted_release(&e);
+		return CHANGED;
+	}
+	struct round rd = { .im = im, .e = &e, .from = from, .to = to };
+	rd.fail = xcalloc(im->n_items ? im->n_items : 1, sizeof(*rd.fail));
+	strbuf_init(&rd.unplaced, 0);
+	bool clean = compile_round(&rd, opt);
+	enum outcome out = CLEAN;
+	if (rd.unplaced.len && rd.bad_policy && !im->o->policy && strcmp(im->policy, "imported")) {
+		// The policy of gpoc's own rule names is not one an intent takes.
+		im->policy = "imported";
+		out = CHANGED;
+	} else if (rd.unplaced.len) {
+		if (rd.bad_policy && im->o->policy) {
+			*status = IMPORT_BAD_POLICY;
+			strbuf_addf(&im->r->message, "policy name '%s' is refused: %s", im->o->policy, rd.unplaced.buf);
+		} else {
+			*status = IMPORT_INTERNAL;
+			strbuf_addf(&im->r->message, "the imported intent does not compile:\n%s", rd.unplaced.buf);
+		}
+		out = FAILED;
+	} else if (!clean) {
+		apply_failures(&rd);
+		out = CHANGED;
+	} else if (!probe) {
+		strbuf_reset(&im->r->yaml);
+		strbuf_addbuf(&im->r->yaml, &e.text);
+	}
+	free(rd.fail);
+	strbuf_release(&rd.unplaced);
+	emitted_release(&e);
+	return out;
+}
+
 bool verify_and_finish(struct imp *im, enum import_status *status)
 {
 	struct model_options opt = { .templates_dir = im->o->templates_dir };
-	bool probe = true;
 	*status = IMPORT_OK;
 	for (;;) {
 		if (!live_count(im)) {
 			*status = IMPORT_NOTHING;
 			return false;
 		}
-		struct emitted e;
-		emit_intent(im, probe, &e);
-		if (e.redo) {
-			emitted_release(&e);
-			continue;
-		}
-		struct round rd = { .im = im, .e = &e };
-		rd.fail = xcalloc(im->n_items ? im->n_items : 1, sizeof(*rd.fail));
-		strbuf_init(&rd.unplaced, 0);
-		bool clean = compile_round(&rd, &opt);
-		enum { AGAIN, DONE, FAILED } next = AGAIN;
-		if (rd.unplaced.len && rd.bad_policy && !im->o->policy && strcmp(im->policy, "imported")) {
-			// The policy of gpoc's own rule names is not one an intent takes.
-			im->policy = "imported";
-		} else if (rd.unplaced.len) {
-			if (rd.bad_policy && im->o->policy) {
-				*status = IMPORT_BAD_POLICY;
-				strbuf_addf(&im->r->message, "policy name '%s' is refused: %s", im->o->policy,
-					    rd.unplaced.buf);
-			} else {
-				*status = IMPORT_INTERNAL;
-				strbuf_addf(&im->r->message, "the imported intent does not compile:\n%s",
-					    rd.unplaced.buf);
+		// Probe, window by window: what each grant is refused for, and which
+		// grants are risky. Anything that changes starts the probe again.
+		bool changed = false;
+		for (size_t from = 0; from < im->n_items;) {
+			size_t grants;
+			size_t to = window_end(im, from, &grants);
+			if (!grants) {
+				from = to;
+				continue;
 			}
-			next = FAILED;
-		} else if (!clean) {
-			apply_failures(&rd);
-			probe = true;
-		} else if (probe) {
-			prune_fillers(im);
-			probe = false;
-		} else {
-			strbuf_reset(&im->r->yaml);
-			strbuf_addbuf(&im->r->yaml, &e.text);
-			risk_notes(im);
-			next = DONE;
+			enum outcome r = one_round(im, true, from, to, &opt, status);
+			if (r == FAILED)
+				return false;
+			changed |= r == CHANGED;
+			from = to;
 		}
-		free(rd.fail);
-		strbuf_release(&rd.unplaced);
-		emitted_release(&e);
-		if (next != AGAIN)
-			return next == DONE;
+		if (changed)
+			continue;
+		prune_fillers(im);
+		// The whole intent as it will be written: conflicts between grants of
+		// different windows (two rules with one name) show here.
+		enum outcome r = one_round(im, false, 0, im->n_items, &opt, status);
+		if (r == FAILED)
+			return false;
+		if (r == CLEAN) {
+			risk_notes(im);
+			return true;
+		}
 	}
 }
