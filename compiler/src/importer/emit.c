@@ -486,10 +486,9 @@ void emit_intent(struct imp *im, bool probe, size_t from, size_t to, struct emit
 	size_t live = live_items(im, &rules);
 	const char *kind = im->r->pol ? "Registry.pol" : ".reg file";
 	comment(&o, "", arena_printf(im->a, "Imported by 'gpoc import' from the %s '%s'.", kind, im->o->source_name));
-	comment(&o, "", arena_printf(im->a, "%zu setting%s became primitive grants, in the order of the file; review "
-					    "them before building:",
+	comment(&o, "", arena_printf(im->a, "%zu setting%s imported as primitive grants, in the order of the file.",
 				     live, live == 1 ? "" : "s"));
-	comment(&o, "", "the grants say what the file did, not why.");
+	comment(&o, "", "Review them before building: they say what the file did, not why.");
 	put(&o, "gpoc: 1");
 	nl(&o);
 	e->policy_first = o.line;
