@@ -45,12 +45,16 @@ static void generate(size_t grants, struct strbuf *out)
 		const char *cap = i % 10 == 9 ? "certsvc-enroll" : i % 7 == 6 ? "winrm-wmi" : "remote-wmi";
 		strbuf_addf(out, "  - to: p%zu\n    allow: %s\n    from: [10.%zu.%zu.0/24]\n", i, cap,
 			    (i / 256) % 256, i % 256);
-		if (!strcmp(cap, "remote-wmi")) {
+		// One namespace holds about 1,800 domain-SID ACEs (Windows' 64 KiB ACL):
+		// past 2,000 grants, principals get an application namespace only.
+		if (!strcmp(cap, "remote-wmi") && i < 2000) {
 			strbuf_addf(out, "    namespaces: ['root\\cimv2', 'root\\app%zu']\n", i % 5);
 			// A GPO's DCOM restriction is one SDDL string, which GptTmpl.inf caps
 			// at 4096 characters: only a few principals go through the limits.
 			if (i % 4 == 3 && i < 64)
 				strbuf_addstr(out, "    via: machine-acl\n");
+		} else if (i >= 2000 && strcmp(cap, "certsvc-enroll")) {
+			strbuf_addf(out, "    namespaces: ['root\\app%zu']\n", i % 5);
 		}
 	}
 }

@@ -332,6 +332,62 @@ static void test_rule_split(void **state)
 	release(&c);
 }
 
+// A namespace descriptor with more ACEs than Windows' 16-bit ACL size holds (about
+// 1,800 domain SIDs) is an error at a grant, from the model, so that no renderer
+// reaches secdesc_encode's BUG (it aborted `gpoc build --target sddl` before).
+static void test_acl_size_limit(void **state)
+{
+	(void)state;
+	enum { N = 2000 };
+	struct strbuf t = STRBUF_INIT;
+	strbuf_addstr(&t, "gpoc: 1\npolicy: { name: t }\ndomain: { netbios: CONTOSO, sid: S-1-5-21-1-2-3 }\n"
+			  "principals:\n");
+	for (int i = 0; i < N; i++)
+		strbuf_addf(&t, "  p%d: { name: 'CONTOSO\\G%d', sid: S-1-5-21-1-2-3-%d }\n", i, i, 5000 + i);
+	strbuf_addstr(&t, "grants:\n");
+	uint32_t first_grant = (uint32_t)N + 6;
+	for (int i = 0; i < N; i++)
+		strbuf_addf(&t, "  - to: p%d\n    allow: remote-wmi\n    from: [10.0.0.1]\n", i);
+	struct compiled c;
+	compile_text(&c, "t.yaml", t.buf);
+	c.owned_text = strbuf_detach(&t, NULL);
+	assert_false(c.ok);
+	assert_int_equal(c.d.errors, 1);
+	const struct diag_entry *e = &c.d.v[0];
+	assert_non_null(strstr(e->message, "the descriptor root\\cimv2 would exceed Windows' 64 KiB ACL limit with "));
+	// At a grant's `allow:`.
+	assert_true(e->pos.line >= first_grant && (e->pos.line - first_grant) % 3 == 1);
+	assert_int_equal(e->pos.col, 12);
+	release(&c);
+
+	// Below the limit the same intent compiles and every descriptor encodes.
+	strbuf_addstr(&t, "gpoc: 1\npolicy: { name: t }\ndomain: { netbios: CONTOSO, sid: S-1-5-21-1-2-3 }\n"
+			  "principals:\n");
+	for (int i = 0; i < 1700; i++)
+		strbuf_addf(&t, "  p%d: { name: 'CONTOSO\\G%d', sid: S-1-5-21-1-2-3-%d }\n", i, i, 5000 + i);
+	strbuf_addstr(&t, "grants:\n");
+	for (int i = 0; i < 1700; i++)
+		strbuf_addf(&t, "  - to: p%d\n    allow: remote-wmi\n    from: [10.0.0.1]\n", i);
+	compile_text(&c, "t.yaml", t.buf);
+	c.owned_text = strbuf_detach(&t, NULL);
+	assert_true(c.ok);
+	size_t big = 0;
+	for (size_t i = 0; i < c.m.n_descriptors; i++) {
+		struct secdesc sd;
+		struct strbuf bin = STRBUF_INIT;
+		assert_true(model_descriptor_build(&c.m, &c.m.descriptors[i], true, &sd, &c.d));
+		secdesc_encode(&sd, &bin);
+		if (c.m.descriptors[i].n_aces >= 1700) {
+			assert_true(bin.len > 1700 * 36);
+			big++;
+		}
+		strbuf_release(&bin);
+		secdesc_release(&sd);
+	}
+	assert_int_equal(big, 1);
+	release(&c);
+}
+
 static void test_risk_reason_travels(void **state)
 {
 	(void)state;
@@ -721,6 +777,7 @@ int main(void)
 		cmocka_unit_test(test_machine_acl),
 		cmocka_unit_test(test_collapse_and_merge),
 		cmocka_unit_test(test_rule_split),
+		cmocka_unit_test(test_acl_size_limit),
 		cmocka_unit_test(test_risk_reason_travels),
 		cmocka_unit_test(test_contradictions),
 		cmocka_unit_test(test_no_effect_is_an_error),

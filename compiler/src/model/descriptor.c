@@ -75,6 +75,27 @@ bool model_descriptor_build(const struct model *m, const struct m_descriptor *de
 		merge_into(out, aces, n);
 	free(aces);
 	(void)m;
+	// Every renderer encodes what this returns, and secdesc_encode() BUG()s on an
+	// ACL its 16-bit size field cannot hold: the one check is here, reported at the
+	// grant whose ACE crosses the limit, so no renderer can reach the BUG.
+	struct strbuf why = STRBUF_INIT;
+	if (ok && !secdesc_check_size(out, &why)) {
+		size_t at = desc->n_aces ? desc->n_aces - 1 : 0, size = acl_binary_size(&desc->baseline.dacl);
+		for (size_t i = 0; i < desc->n_aces; i++) {
+			size += 8 + sid_binary_size(&desc->aces[i].who->sid);
+			if (size > ACL_MAX_SIZE) {
+				at = i;
+				break;
+			}
+		}
+		struct src_pos pos = desc->n_aces ? desc->aces[at].meta.prov[0].grant : desc->baseline_pos;
+		diag_error(d, pos,
+			   "the descriptor %s would exceed Windows' 64 KiB ACL limit with %zu ACEs (%s); "
+			   "grant to fewer principals on it, e.g. to a group that holds them",
+			   desc->name, out->dacl.count, why.buf);
+		ok = false;
+	}
+	strbuf_release(&why);
 	if (!ok) {
 		secdesc_release(out);
 		secdesc_init(out);
