@@ -194,3 +194,13 @@ out:
 	free(info);
 	return status;
 }
+
+bool build_compile_text(struct build_session *s, const char *name, const char *text, size_t len,
+			const struct build_request *req, struct diag *d, struct artifact_set *out)
+{
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_add(&sb, text, len);
+	const struct src_file *f = keep_source(s, name, &sb);
+	struct compiled info = { 0 };
+	return compile_one(f, req, &s->arena, d, out, &info);
+}

@@ -52,4 +52,9 @@ void build_session_release(struct build_session *s);
 enum build_status build_run(struct build_session *s, const struct build_request *req, struct diag *d,
 			    struct strbuf *err, struct artifact_set *files);
 
+// Compiles one intent held in memory (for the whole-pipeline fuzz target and
+// tests): the same stages as build_run for one file, no commit. The text is copied.
+bool build_compile_text(struct build_session *s, const char *name, const char *text, size_t len,
+			const struct build_request *req, struct diag *d, struct artifact_set *out);
+
 #endif
