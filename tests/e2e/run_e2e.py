@@ -9,6 +9,7 @@ tests/e2e/golden/ from the current output (review the diff before committing).
 """
 import filecmp
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -159,6 +160,46 @@ def test_man_page_documents_every_command(work):
     cmds = [l.split()[0] for l in r.stdout.decode().splitlines() if l.startswith("  ") and l.split()]
     for c in cmds:
         check((".B gpoc %s" % c) in man, "man page documents '%s'" % c)
+
+
+def test_decode_reads_what_build_wrote(work):
+    out = os.path.join(work, "out")
+    r = gpoc(["build", os.path.join(EXAMPLES, "machine-acl.yaml"), "-o", out, "--target", "all"])
+    check(r.returncode == 0, "machine-acl builds")
+    kinds = {}
+    for d, _, files in os.walk(out):
+        for f in files:
+            if f.endswith((".reg", ".pol", ".inf")):
+                p = os.path.join(d, f)
+                r = gpoc(["decode", p])
+                check(r.returncode == 0 and r.stdout, "decode %s (%s)" % (f, r.stderr[:200]))
+                j = gpoc(["decode", "--json", p])
+                try:
+                    json.loads(j.stdout)
+                    kinds[f] = True
+                except ValueError:
+                    check(False, "decode --json %s is JSON" % f)
+    check({"apply.reg", "registry.pol", "GptTmpl.inf"} <= set(kinds), "decoded reg, pol and inf: %s" % sorted(kinds))
+    # Security descriptors inside the .reg are shown as SDDL with one line per ACE.
+    r = gpoc(["decode", os.path.join(out, "reg", "apply.reg")])
+    check(b"O:BAG:BAD:" in r.stdout and b"Distributed COM Users" in r.stdout, "descriptors explained in decode")
+    sddl = os.path.join(work, "sd.txt")
+    with open(sddl, "w") as fh:
+        fh.write("O:BAG:BAD:(A;;CCDCLCSWRP;;;S-1-5-32-562)\n")
+    r = gpoc(["decode", "--as", "com-launch", sddl])
+    check(r.returncode == 0 and b"remote launch" in r.stdout, "decode SDDL text with --as")
+    r = gpoc(["sddl", "hex", "O:BAG:BAD:(A;;CCDCLCSWRP;;;S-1-5-32-562)"])
+    hexfile = os.path.join(work, "sd.hex")
+    with open(hexfile, "wb") as fh:
+        fh.write(r.stdout)
+    r = gpoc(["decode", hexfile])
+    check(r.returncode == 0 and b"O:BAG:BAD:(A;;CCDCLCSWRP;;;S-1-5-32-562)" in r.stdout, "decode hex descriptor")
+    junk = os.path.join(work, "junk.bin")
+    with open(junk, "wb") as fh:
+        fh.write(b"\x00\x01 not a known format")
+    r = gpoc(["decode", junk])
+    check(r.returncode == 1 and b"error:" in r.stderr, "unknown file kind exits 1")
+    check(gpoc(["decode", os.path.join(work, "missing")]).returncode == 2, "missing file exits 2")
 
 
 def main():
