@@ -53,6 +53,13 @@ struct strbuf *artifact_add(struct artifact_set *s, const char *path)
 	return &a->bytes;
 }
 
+void artifact_add_buf(struct artifact_set *s, const char *path, struct strbuf *bytes)
+{
+	struct strbuf *dst = artifact_add(s, path);
+	*dst = *bytes;
+	strbuf_init(bytes, 0);
+}
+
 const struct artifact *artifact_find(const struct artifact_set *s, const char *path)
 {
 	for (size_t i = 0; i < s->n; i++)

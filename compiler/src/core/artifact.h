@@ -24,6 +24,9 @@ void artifact_set_init(struct artifact_set *s);
 void artifact_set_release(struct artifact_set *s);
 // A new, empty file at `path`; BUG() if the path is already taken or is not relative.
 struct strbuf *artifact_add(struct artifact_set *s, const char *path);
+// artifact_add() with `bytes` as its content, taken over without a copy (renderers
+// build tens of megabytes); `bytes` is left empty.
+void artifact_add_buf(struct artifact_set *s, const char *path, struct strbuf *bytes);
 // The artifact at `path`, or NULL.
 const struct artifact *artifact_find(const struct artifact_set *s, const char *path);
 // Sorts by path (for deterministic listings and commits).

@@ -688,9 +688,9 @@ bool render_netsh(struct render_ctx *ctx)
 		ok = a && b && check_revert_rules(ctx, &revert.text, written);
 	}
 	if (ok) {
-		strbuf_addbuf(artifact_add(ctx->out, "netsh/firewall.netsh"), &fw);
-		strbuf_addbuf(artifact_add(ctx->out, "netsh/apply.cmd"), &apply.text);
-		strbuf_addbuf(artifact_add(ctx->out, "netsh/revert.cmd"), &revert.text);
+		artifact_add_buf(ctx->out, "netsh/firewall.netsh", &fw);
+		artifact_add_buf(ctx->out, "netsh/apply.cmd", &apply.text);
+		artifact_add_buf(ctx->out, "netsh/revert.cmd", &revert.text);
 	}
 	for (size_t i = 0; i < m->n_members; i++) {
 		free(add_lines[i]);

@@ -73,8 +73,8 @@ bool render_plan(struct render_ctx *ctx)
 	plan_json(&p, &js);
 	bool ok = check_plan(ctx, &p, &md, &js);
 	if (ok) {
-		strbuf_addbuf(artifact_add(ctx->out, "plan/plan.md"), &md);
-		strbuf_addbuf(artifact_add(ctx->out, "plan/plan.json"), &js);
+		artifact_add_buf(ctx->out, "plan/plan.md", &md);
+		artifact_add_buf(ctx->out, "plan/plan.json", &js);
 	}
 	strbuf_release(&md);
 	strbuf_release(&js);

@@ -445,8 +445,8 @@ bool render_ps1(struct render_ctx *ctx)
 		if (ok && (!utf8_valid(apply.buf, apply.len, &bad) || !utf8_valid(revert.buf, revert.len, &bad)))
 			BUG("invalid UTF-8 in a checked script");
 		if (ok) {
-			strbuf_addbuf(artifact_add(ctx->out, "ps1/apply-namespaces.ps1"), &apply);
-			strbuf_addbuf(artifact_add(ctx->out, "ps1/revert-namespaces.ps1"), &revert);
+			artifact_add_buf(ctx->out, "ps1/apply-namespaces.ps1", &apply);
+			artifact_add_buf(ctx->out, "ps1/revert-namespaces.ps1", &revert);
 		}
 		strbuf_release(&apply);
 		strbuf_release(&revert);

@@ -450,7 +450,7 @@ bool render_reg(struct render_ctx *ctx)
 		}
 		for (int r = 0; r < 2; r++) {
 			if (b.ok)
-				strbuf_addbuf(artifact_add(ctx->out, paths[r]), &bytes[r]);
+				artifact_add_buf(ctx->out, paths[r], &bytes[r]);
 			strbuf_release(&bytes[r]);
 		}
 	}

@@ -83,6 +83,16 @@ void json_quote(struct strbuf *out, const char *s, size_t len)
 	strbuf_addch(out, '"');
 	size_t i = 0;
 	while (i < len) {
+		// Printable ASCII other than '"' and '\\' is copied as a run, not byte by byte.
+		size_t run = i;
+		while (run < len && (unsigned char)s[run] >= 0x20 && (unsigned char)s[run] < 0x7f && s[run] != '"' &&
+		       s[run] != '\\')
+			run++;
+		if (run > i) {
+			strbuf_add(out, s + i, run - i);
+			i = run;
+			continue;
+		}
 		unsigned char c = (unsigned char)s[i];
 		if (c >= 0x80) {
 			uint32_t cp;
@@ -147,7 +157,18 @@ void json_string(struct json_writer *w, const char *s)
 void json_int(struct json_writer *w, int64_t v)
 {
 	before_item(w, false);
-	strbuf_addf(w->out, "%" PRId64, v);
+	// By hand: a vsnprintf per number cost more than the rest of a key and value.
+	char digits[24];
+	size_t n = 0;
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	do {
+		digits[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		strbuf_addch(w->out, '-');
+	while (n)
+		strbuf_addch(w->out, digits[--n]);
 }
 
 void json_bool(struct json_writer *w, bool v)
