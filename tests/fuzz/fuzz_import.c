@@ -44,9 +44,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 
 	struct import_options o = {
-		.source_name = "fuzz.input",
-		.intent_name = "fuzz.yaml",
-		.templates_dir = GPOC_TEMPLATES_DIR,
+	    .source_name = "fuzz.input",
+	    .intent_name = "fuzz.yaml",
+	    .templates_dir = GPOC_TEMPLATES_DIR,
 	};
 	struct import_result r;
 	import_result_init(&r);
@@ -64,7 +64,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct arena a = ARENA_INIT;
 		struct diag d;
 		diag_init(&d);
-		struct src_file f = { .name = "fuzz.yaml", .text = r.yaml.buf, .len = r.yaml.len };
+		struct src_file f = {.name = "fuzz.yaml", .text = r.yaml.buf, .len = r.yaml.len};
 		struct intent in;
 		if (!intent_load(&f, &a, &d, &in))
 			broken("the imported intent does not load", d.n ? d.v[0].message : NULL);

@@ -63,7 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct arena a = ARENA_INIT;
 	struct diag d;
 	diag_init(&d);
-	struct src_file f = { .name = "fuzz.yaml", .text = doc.buf, .len = doc.len };
+	struct src_file f = {.name = "fuzz.yaml", .text = doc.buf, .len = doc.len};
 	struct ynode *root = NULL;
 	if (!yaml_load(&f, NULL, &a, &d, &root) || !root) {
 		FILE *null = fopen("/dev/null", "w");

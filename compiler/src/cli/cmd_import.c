@@ -27,22 +27,22 @@
 #include "review/lint.h"
 
 static const char usage_text[] =
-	"usage: gpoc import [-o OUT.yaml] [--policy NAME] FILE\n"
-	"\n"
-	"Reads a .reg file (5.00 or REGEDIT4) or a computer GPO's Registry.pol ('-' reads\n"
-	"standard input) and writes an intent of primitive grants that compiles back to\n"
-	"the same settings: firewall rules, DCOM machine limits, AppID permissions and\n"
-	"registry values. What an intent cannot express (deletes, other hives, unknown\n"
-	"firewall rule fields, ...) is listed as comments at the end of the intent and\n"
-	"as warnings on standard error.\n"
-	"\n"
-	"  -o, --output OUT.yaml   write the intent there (default: standard output)\n"
-	"      --policy NAME       the policy name (default: the gpoc policy the file's\n"
-	"                          rules came from, else 'imported')\n"
-	"  -h, --help              show this help\n"
-	"\n"
-	"Exit status: 0 imported (even with warnings), 1 the file is malformed, of no\n"
-	"known kind, or holds nothing an intent can express, 2 usage or I/O errors.\n";
+    "usage: gpoc import [-o OUT.yaml] [--policy NAME] FILE\n"
+    "\n"
+    "Reads a .reg file (5.00 or REGEDIT4) or a computer GPO's Registry.pol ('-' reads\n"
+    "standard input) and writes an intent of primitive grants that compiles back to\n"
+    "the same settings: firewall rules, DCOM machine limits, AppID permissions and\n"
+    "registry values. What an intent cannot express (deletes, other hives, unknown\n"
+    "firewall rule fields, ...) is listed as comments at the end of the intent and\n"
+    "as warnings on standard error.\n"
+    "\n"
+    "  -o, --output OUT.yaml   write the intent there (default: standard output)\n"
+    "      --policy NAME       the policy name (default: the gpoc policy the file's\n"
+    "                          rules came from, else 'imported')\n"
+    "  -h, --help              show this help\n"
+    "\n"
+    "Exit status: 0 imported (even with warnings), 1 the file is malformed, of no\n"
+    "known kind, or holds nothing an intent can express, 2 usage or I/O errors.\n";
 
 // --- The checks of `gpoc check` that sit above the importer ---
 
@@ -50,20 +50,28 @@ static const struct {
 	unsigned target;
 	bool (*render)(struct render_ctx *ctx);
 } renderers[] = {
-	{ TARGET_NETSH, render_netsh },
-	{ TARGET_REG, render_reg },
-	{ TARGET_GPO, render_gpo },
+    {TARGET_NETSH, render_netsh},
+    {TARGET_REG, render_reg},
+    {TARGET_GPO, render_gpo},
 };
 
 static void verify_outputs(void *ctx, const struct intent *in, const struct model *m, struct diag *d)
 {
 	const char *datadir = ctx;
-	lint_model(m, d);
+	// Only lint's errors matter here; its warnings (one per grant, for some rules)
+	// could fill the diagnostics list and crowd out the renderers' errors.
+	struct diag lint;
+	diag_init(&lint);
+	lint_model(m, &lint);
+	for (size_t i = 0; i < lint.n; i++)
+		if (lint.v[i].severity == DIAG_ERROR)
+			diag_error(d, lint.v[i].pos, "%s", lint.v[i].message);
+	diag_release(&lint);
 	if (d->errors)
 		return;
 	struct artifact_set scratch;
 	artifact_set_init(&scratch);
-	struct render_ctx rc = { .m = m, .out = &scratch, .d = d, .datadir = datadir, .targets = in->outputs };
+	struct render_ctx rc = {.m = m, .out = &scratch, .d = d, .datadir = datadir, .targets = in->outputs};
 	for (size_t i = 0; i < ARRAY_SIZE(renderers); i++)
 		if (in->outputs & renderers[i].target)
 			renderers[i].render(&rc);
@@ -153,10 +161,10 @@ static bool user_policy_path(const char *path)
 int cmd_import(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "policy", required_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    {"output", required_argument, NULL, 'o'},
+	    {"policy", required_argument, NULL, 'p'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *output = NULL, *policy = NULL;
 	int c;
@@ -199,22 +207,23 @@ int cmd_import(int argc, char **argv)
 	strbuf_release(&err);
 	const uint8_t *p = (const uint8_t *)bytes.buf;
 	if (detect_file_kind(p, bytes.len) == FILE_POL && user_policy_path(path)) {
-		cli_error("'%s' is in a 'User' folder: a user GPO's settings are not machine settings, and gpoc "
-			  "writes machine settings only; import the GPO's Machine\\registry.pol",
-			  path);
+		cli_error(
+		    "'%s' is in a 'User' folder: a user GPO's settings are not machine settings, and gpoc "
+		    "writes machine settings only; import the GPO's Machine\\registry.pol",
+		    path);
 		strbuf_release(&bytes);
 		return EXIT_USAGE;
 	}
 
 	struct strbuf templates = STRBUF_INIT;
 	strbuf_addf(&templates, "%s/templates", cli_datadir());
-	struct import_verifier verifier = { .run = verify_outputs, .ctx = (void *)(uintptr_t)cli_datadir() };
+	struct import_verifier verifier = {.run = verify_outputs, .ctx = (void *)(uintptr_t)cli_datadir()};
 	struct import_options o = {
-		.source_name = name,
-		.intent_name = output ? output : "imported.yaml",
-		.policy = policy,
-		.templates_dir = templates.buf,
-		.verify = &verifier,
+	    .source_name = name,
+	    .intent_name = output ? output : "imported.yaml",
+	    .policy = policy,
+	    .templates_dir = templates.buf,
+	    .verify = &verifier,
 	};
 	struct import_result r;
 	import_result_init(&r);
@@ -223,13 +232,15 @@ int cmd_import(int argc, char **argv)
 	switch (st) {
 	case IMPORT_OK:
 		print_notes(name, &r);
-		if (output ? !write_atomically(output, &r.yaml) : fwrite(r.yaml.buf, 1, r.yaml.len, stdout) != r.yaml.len) {
+		if (output ? !write_atomically(output, &r.yaml)
+			   : fwrite(r.yaml.buf, 1, r.yaml.len, stdout) != r.yaml.len) {
 			if (!output)
 				cli_error("cannot write the intent to standard output");
 			status = EXIT_USAGE;
 			break;
 		}
-		fprintf(stderr, "gpoc: imported %zu setting%s from ", r.n_imported, r.n_imported == 1 ? "" : "s");
+		fprintf(stderr, "gpoc: imported %zu setting%s from ", r.n_imported,
+			r.n_imported == 1 ? "" : "s");
 		fputs_escaped(name, stderr);
 		if (output) {
 			fputs(" into ", stderr);
@@ -260,7 +271,8 @@ int cmd_import(int argc, char **argv)
 	case IMPORT_NOTHING:
 		print_notes(name, &r);
 		fputs_escaped(name, stderr);
-		fputs(": error: nothing in the file can be expressed as an intent; nothing written\n", stderr);
+		fputs(": error: nothing in the file can be expressed as an intent; nothing written\n",
+		      stderr);
 		status = EXIT_INPUT;
 		break;
 	case IMPORT_BAD_POLICY:

@@ -40,7 +40,8 @@
 #include "netsh/gpfas.h"
 
 #define FW_POLICY_KEY "SOFTWARE\\Policies\\Microsoft\\WindowsFirewall\\FirewallRules"
-#define FW_LOCAL_KEY "SYSTEM\\CurrentControlSet\\Services\\SharedAccess\\Parameters\\FirewallPolicy\\FirewallRules"
+#define FW_LOCAL_KEY                                                                                         \
+	"SYSTEM\\CurrentControlSet\\Services\\SharedAccess\\Parameters\\FirewallPolicy\\FirewallRules"
 #define OLE_KEY "SOFTWARE\\Microsoft\\Ole"
 #define DCOM_POLICY_KEY "SOFTWARE\\Policies\\Microsoft\\Windows NT\\DCOM"
 #define APPID_PREFIX "SOFTWARE\\Classes\\AppID\\"
@@ -92,7 +93,7 @@ static bool read_stock(struct classify *c, const char *name, struct secdesc *out
 	struct strbuf text = STRBUF_INIT, err = STRBUF_INIT;
 	char *path = arena_printf(&a, "%s/baselines/%s.yaml", dir, name);
 	bool ok = false;
-	struct src_file f = { .name = path };
+	struct src_file f = {.name = path};
 	struct ynode *root;
 	if (read_file(path, &text, &err)) {
 		f.text = text.buf;
@@ -116,8 +117,8 @@ static const struct secdesc *stock_of(struct classify *c, enum descriptor_kind k
 	int i = k == DESC_MACHINE_LAUNCH ? 0 : 1;
 	if (!c->stock_read[i]) {
 		c->stock_read[i] = true;
-		c->has_stock[i] = read_stock(c, i ? "machine-access-restriction" : "machine-launch-restriction",
-					     &c->stock[i]);
+		c->has_stock[i] = read_stock(
+		    c, i ? "machine-access-restriction" : "machine-launch-restriction", &c->stock[i]);
 	}
 	return c->has_stock[i] ? &c->stock[i] : NULL;
 }
@@ -128,7 +129,8 @@ static bool ace_in(const struct acl *acl, const struct ace *x)
 {
 	for (size_t i = 0; i < acl->count; i++) {
 		const struct ace *y = &acl->aces[i];
-		if (y->type == x->type && y->flags == x->flags && y->mask == x->mask && sid_equal(&y->sid, &x->sid))
+		if (y->type == x->type && y->flags == x->flags && y->mask == x->mask &&
+		    sid_equal(&y->sid, &x->sid))
 			return true;
 	}
 	return false;
@@ -144,7 +146,8 @@ static bool read_descriptor(struct imp *im, const struct setting *s, struct item
 	if (sddl_form) {
 		struct sddl_error se;
 		if (v->type != REGT_SZ || !reg_data_as_string(v->data, v->size, &text)) {
-			skip(im, s, "must be a REG_SZ holding one SDDL string, not %s%s", type_text(im, v->type),
+			skip(im, s, "must be a REG_SZ holding one SDDL string, not %s%s",
+			     type_text(im, v->type),
 			     v->type == REGT_SZ ? " data that is not one string" : "");
 		} else if (!sddl_parse(text.buf, text.len, NULL, &it->sd, &se)) {
 			skip(im, s, "is not valid SDDL: %s (at offset %zu)", se.message, se.offset);
@@ -176,14 +179,16 @@ static bool read_descriptor(struct imp *im, const struct setting *s, struct item
 		// Both writers print or encode the descriptor canonically; say so when the
 		// file spelled it another way (same descriptor, other bytes).
 		if (sddl_form && strcmp(p.buf, text.buf))
-			imp_note(im, s->at, false, "'%s' is imported as the same descriptor written canonically: '%s'",
+			imp_note(im, s->at, false,
+				 "'%s' is imported as the same descriptor written canonically: '%s'",
 				 imp_cut(im, it->path), imp_cut(im, it->sddl));
 		if (!sddl_form) {
 			struct strbuf enc = STRBUF_INIT;
 			secdesc_encode(&it->sd, &enc);
 			if (enc.len != v->size || memcmp(enc.buf, v->data, enc.len))
-				imp_note(im, s->at, false, "'%s' is laid out unlike Windows' own encoding; gpoc writes "
-							   "the same descriptor in the canonical layout",
+				imp_note(im, s->at, false,
+					 "'%s' is laid out unlike Windows' own encoding; gpoc writes "
+					 "the same descriptor in the canonical layout",
 					 imp_cut(im, it->path));
 			strbuf_release(&enc);
 		}
@@ -208,7 +213,8 @@ static size_t grants_from_acl(struct item *it, const struct acl *base, bool all_
 	size_t not_grants = 0;
 	for (size_t i = 0; i < acl->count; i++) {
 		const struct ace *x = &acl->aces[i];
-		if ((x->type != ACE_ALLOW && x->type != ACE_DENY) || x->flags || !mask_rights(a, vocab, x->mask)) {
+		if ((x->type != ACE_ALLOW && x->type != ACE_DENY) || x->flags ||
+		    !mask_rights(a, vocab, x->mask)) {
 			not_grants++;
 			continue;
 		}
@@ -221,7 +227,8 @@ static size_t grants_from_acl(struct item *it, const struct acl *base, bool all_
 	return not_grants;
 }
 
-static void classify_limit(struct classify *c, const struct setting *s, enum descriptor_kind k, bool policy_form)
+static void classify_limit(struct classify *c, const struct setting *s, enum descriptor_kind k,
+			   bool policy_form)
 {
 	struct imp *im = c->im;
 	struct item *it = imp_add_item(im, IT_LIMIT, s->at, setting_path(im, s->v.hive, s->v.key, s->v.name));
@@ -234,7 +241,8 @@ static void classify_limit(struct classify *c, const struct setting *s, enum des
 	const struct secdesc *stock = stock_of(c, k);
 	it->override = !stock || !secdesc_equal(stock, &it->sd);
 	if (it->override)
-		it->baseline = k == DESC_MACHINE_LAUNCH ? "machine-launch-restriction" : "machine-access-restriction";
+		it->baseline =
+		    k == DESC_MACHINE_LAUNCH ? "machine-launch-restriction" : "machine-access-restriction";
 	grants_from_acl(it, stock ? &stock->dacl : NULL, false, im->a);
 	size_t extras = 0;
 	for (size_t i = 0; i < it->n_grants; i++)
@@ -251,8 +259,9 @@ static void classify_limit(struct classify *c, const struct setting *s, enum des
 			it->grants[i].filler = true;
 	}
 	if (!it->n_grants) {
-		skip(im, s, "has no ACE a dcom-limit grant can write (allow or deny, no inheritance flags, "
-			    "rights of the %s vocabulary)",
+		skip(im, s,
+		     "has no ACE a dcom-limit grant can write (allow or deny, no inheritance flags, "
+		     "rights of the %s vocabulary)",
 		     rights_vocab_name(dkind_vocab(k)));
 		it->dropped = true;
 	}
@@ -285,8 +294,9 @@ static void classify_appid(struct classify *c, const struct setting *s, const ch
 	}
 	size_t not_grants = grants_from_acl(it, NULL, false, im->a);
 	if (!it->n_grants) {
-		skip(im, s, "has no ACE an appid-permission grant can write (allow or deny, no inheritance flags, "
-			    "rights of the %s vocabulary)",
+		skip(im, s,
+		     "has no ACE an appid-permission grant can write (allow or deny, no inheritance flags, "
+		     "rights of the %s vocabulary)",
 		     rights_vocab_name(dkind_vocab(it->dkind)));
 		it->dropped = true;
 		return;
@@ -315,8 +325,8 @@ static bool gpoc_rule(struct imp *im, const struct fw_rule *r, const char *id, c
 	size_t plen = (size_t)(colon - (r->name + 5));
 	const char *p = r->name + 5;
 	for (size_t i = 0; i < plen; i++)
-		if (!(ascii_isalpha((unsigned char)p[i]) || ascii_isdigit((unsigned char)p[i]) || p[i] == '.' ||
-		      p[i] == '_' || p[i] == '-'))
+		if (!(ascii_isalpha((unsigned char)p[i]) || ascii_isdigit((unsigned char)p[i]) ||
+		      p[i] == '.' || p[i] == '_' || p[i] == '-'))
 			return false;
 	if (strncmp(id, "gpoc-", 5) || strncmp(id + 5, p, plen) || id[5 + plen] != '-')
 		return false;
@@ -355,8 +365,8 @@ static void classify_rule(struct classify *c, const struct setting *s)
 	struct strbuf text = STRBUF_INIT;
 	const char *id = v->name;
 	if (v->type != REGT_SZ || !reg_data_as_string(v->data, v->size, &text)) {
-		skip(im, s, "is a firewall rule value but not a REG_SZ rule string (%s%s)", type_text(im, v->type),
-		     v->type == REGT_SZ ? " data that is not one string" : "");
+		skip(im, s, "is a firewall rule value but not a REG_SZ rule string (%s%s)",
+		     type_text(im, v->type), v->type == REGT_SZ ? " data that is not one string" : "");
 		strbuf_release(&text);
 		return;
 	}
@@ -385,7 +395,9 @@ static void classify_rule(struct classify *c, const struct setting *s)
 		return;
 	}
 	if (r.remote_users_sddl || r.remote_machines_sddl) {
-		skip(im, s, "is a firewall rule restricted to %s (%s), which the firewall-rule primitive cannot carry",
+		skip(im, s,
+		     "is a firewall rule restricted to %s (%s), which the firewall-rule primitive cannot "
+		     "carry",
 		     r.remote_users_sddl ? "authorized users" : "authorized computers",
 		     r.remote_users_sddl ? "RUAuth" : "RMauth");
 		return;
@@ -539,8 +551,9 @@ static void classify_value(struct classify *c, const struct setting *s)
 	case REGT_SZ:
 	case REGT_EXPAND_SZ:
 		if (!reg_data_as_string(v->data, v->size, &text)) {
-			skip(im, s, "is %s data that is not one string (odd size, no final NUL, a NUL inside or "
-				    "a lone surrogate); a registry-value grant writes one string",
+			skip(im, s,
+			     "is %s data that is not one string (odd size, no final NUL, a NUL inside or "
+			     "a lone surrogate); a registry-value grant writes one string",
 			     type_text(im, v->type));
 			strbuf_release(&text);
 			return;
@@ -548,8 +561,9 @@ static void classify_value(struct classify *c, const struct setting *s)
 		break;
 	case REGT_MULTI_SZ:
 		if (!multi_sz(im, v, &list, &n)) {
-			skip(im, s, "is REG_MULTI_SZ data that is not a list of non-empty strings ending with an "
-				    "empty one; a registry-value grant writes exactly that");
+			skip(im, s,
+			     "is REG_MULTI_SZ data that is not a list of non-empty strings ending with an "
+			     "empty one; a registry-value grant writes exactly that");
 			return;
 		}
 		break;
@@ -569,8 +583,9 @@ static void classify_value(struct classify *c, const struct setting *s)
 			struct strbuf p = STRBUF_INIT;
 			sddl_print(&sd, NULL, SDDL_PRINT_NUMERIC_RM, &p);
 			note = arena_printf(im->a, "a security descriptor: %s", p.buf);
-			imp_note(im, s->at, false, "'%s' holds a security descriptor gpoc has no primitive for; it "
-						   "is imported as raw bytes: %s",
+			imp_note(im, s->at, false,
+				 "'%s' holds a security descriptor gpoc has no primitive for; it "
+				 "is imported as raw bytes: %s",
 				 imp_cut(im, setting_path(im, v->hive, v->key, v->name)), imp_cut(im, p.buf));
 			strbuf_release(&p);
 			secdesc_release(&sd);
@@ -579,8 +594,9 @@ static void classify_value(struct classify *c, const struct setting *s)
 		break;
 	}
 	default:
-		skip(im, s, "is %s; a registry-value grant writes REG_SZ, REG_EXPAND_SZ, REG_DWORD, REG_QWORD, "
-			    "REG_MULTI_SZ or REG_BINARY",
+		skip(im, s,
+		     "is %s; a registry-value grant writes REG_SZ, REG_EXPAND_SZ, REG_DWORD, REG_QWORD, "
+		     "REG_MULTI_SZ or REG_BINARY",
 		     type_text(im, v->type));
 		return;
 	}
@@ -650,12 +666,14 @@ static void one_limit_each(struct imp *im)
 				continue;
 			it->dropped = true;
 			if (secdesc_equal(&it->sd, &policy->sd))
-				imp_note(im, it->at, false, "'%s' holds the same descriptor as the DCOM policy value at "
-							    "%s; it is imported once",
+				imp_note(im, it->at, false,
+					 "'%s' holds the same descriptor as the DCOM policy value at "
+					 "%s; it is imported once",
 					 imp_cut(im, it->path), where_text(im, policy->at));
 			else
-				imp_note(im, it->at, true, "'%s' is overridden on Windows by the DCOM policy value at %s, "
-							   "which is imported (an intent holds one %s limit)",
+				imp_note(im, it->at, true,
+					 "'%s' is overridden on Windows by the DCOM policy value at %s, "
+					 "which is imported (an intent holds one %s limit)",
 					 imp_cut(im, it->path), where_text(im, policy->at),
 					 k == DESC_MACHINE_LAUNCH ? "machine launch" : "machine access");
 		}
@@ -664,7 +682,7 @@ static void one_limit_each(struct imp *im)
 
 void classify_settings(struct imp *im, const struct setting *s, size_t n)
 {
-	struct classify c = { .im = im };
+	struct classify c = {.im = im};
 	for (size_t i = 0; i < n; i++)
 		one_setting(&c, &s[i]);
 	for (int i = 0; i < 2; i++)

@@ -29,11 +29,11 @@ struct out {
 	struct imp *im;
 	struct emitted *e;
 	struct strbuf *sb;
-	uint32_t line;            // the line being written, 1-based
-	int32_t item, principal;  // what owns it (-1: nothing)
+	uint32_t line;           // the line being written, 1-based
+	int32_t item, principal; // what owns it (-1: nothing)
 	size_t alloc_lines;
 	bool probe;
-	size_t from, to;          // the items written: [from, to), live ones only
+	size_t from, to; // the items written: [from, to), live ones only
 };
 
 static bool in_window(const struct out *o, size_t i)
@@ -163,7 +163,7 @@ static void emit_principals(struct out *o)
 		return;
 	put(o, "principals:");
 	nl(o);
-	struct sid_context none = { 0 };
+	struct sid_context none = {0};
 	for (size_t i = 0; i < e->n_principals; i++) {
 		o->principal = (int32_t)i;
 		struct strbuf sid = STRBUF_INIT;
@@ -239,12 +239,15 @@ static void emit_ace_grants(struct out *o, struct item *it)
 			where_comment(o, it, "  ");
 			const char *how = NULL;
 			if (it->kind == IT_LIMIT && !it->override)
-				how = "it is the stock baseline; the grant only makes gpoc write the descriptor";
+				how = "it is the stock baseline; the grant only makes gpoc write the "
+				      "descriptor";
 			else if (item_has_filler_grants(it) || (it->kind == IT_LIMIT && g->filler))
-				how = "the descriptor as found is the baseline override above; the grant only makes "
+				how = "the descriptor as found is the baseline override above; the grant "
+				      "only makes "
 				      "gpoc write it";
 			else if (it->kind == IT_LIMIT)
-				how = "the descriptor as found is the baseline override above; the grants are what it "
+				how = "the descriptor as found is the baseline override above; the grants "
+				      "are what it "
 				      "adds to the stock baseline";
 			if (how)
 				comment(o, "  ", how);
@@ -320,7 +323,8 @@ static void emit_value(struct out *o, struct item *it)
 		plain_field(o, "data", sb.buf);
 		break;
 	case REGT_QWORD:
-		strbuf_addf(&sb, "%" PRIu64, (uint64_t)get_le32(v->data) | (uint64_t)get_le32(v->data + 4) << 32);
+		strbuf_addf(&sb, "%" PRIu64,
+			    (uint64_t)get_le32(v->data) | (uint64_t)get_le32(v->data + 4) << 32);
 		plain_field(o, "data", sb.buf);
 		break;
 	case REGT_BINARY:
@@ -371,7 +375,10 @@ static void emit_rule(struct out *o, struct item *it)
 	if (it->rule_desc)
 		field(o, it, "description", it->rule_desc);
 	plain_field(o, "direction", r->dir == FW_DIR_IN ? "in" : "out");
-	plain_field(o, "action", r->action == FW_ALLOW ? "allow" : r->action == FW_BLOCK ? "block" : "bypass");
+	plain_field(o, "action",
+		    r->action == FW_ALLOW   ? "allow"
+		    : r->action == FW_BLOCK ? "block"
+					    : "bypass");
 	const char *proto = r->protocol == FW_PROTO_ANY ? "any" : fw_protocol_name(r->protocol);
 	if (proto)
 		plain_field(o, "protocol", proto);
@@ -398,7 +405,7 @@ static void emit_rule(struct out *o, struct item *it)
 		plain_field(o, "remote-addresses", "[any]");
 	}
 	if (r->profiles) {
-		static const char *const names[] = { "domain", "private", "public" };
+		static const char *const names[] = {"domain", "private", "public"};
 		put(o, "    profiles: [");
 		bool any = false;
 		for (int b = 0; b < 3; b++)
@@ -411,15 +418,17 @@ static void emit_rule(struct out *o, struct item *it)
 	}
 	if (!r->enabled)
 		plain_field(o, "enabled", "false");
-	static const char *const edges[] = { [FW_EDGE_NO] = "'no'", [FW_EDGE_YES] = "'yes'",
-					     [FW_EDGE_DEFERAPP] = "deferapp", [FW_EDGE_DEFERUSER] = "deferuser" };
+	static const char *const edges[] = {[FW_EDGE_NO] = "'no'",
+					    [FW_EDGE_YES] = "'yes'",
+					    [FW_EDGE_DEFERAPP] = "deferapp",
+					    [FW_EDGE_DEFERUSER] = "deferuser"};
 	if (r->edge != FW_EDGE_NO)
 		plain_field(o, "edge", edges[r->edge]);
-	static const char *const secs[] = { [FW_SEC_NOTREQUIRED] = "notrequired",
-					    [FW_SEC_AUTHENTICATE] = "authenticate",
-					    [FW_SEC_AUTHENC] = "authenc",
-					    [FW_SEC_AUTHDYNENC] = "authdynenc",
-					    [FW_SEC_AUTHNOENCAP] = "authnoencap" };
+	static const char *const secs[] = {[FW_SEC_NOTREQUIRED] = "notrequired",
+					   [FW_SEC_AUTHENTICATE] = "authenticate",
+					   [FW_SEC_AUTHENC] = "authenc",
+					   [FW_SEC_AUTHDYNENC] = "authdynenc",
+					   [FW_SEC_AUTHNOENCAP] = "authnoencap"};
 	if (r->security != FW_SEC_NOTREQUIRED)
 		plain_field(o, "security", secs[r->security]);
 	if (r->group)
@@ -452,9 +461,11 @@ static void emit_trailer(struct out *o)
 	if (!skipped)
 		return;
 	nl(o);
-	comment(o, "", arena_printf(o->im->a, "Not imported (%zu): what the intent cannot express, also printed "
-					      "as warnings:",
-				    skipped));
+	comment(o, "",
+		arena_printf(o->im->a,
+			     "Not imported (%zu): what the intent cannot express, also printed "
+			     "as warnings:",
+			     skipped));
 	// In file order, whichever step found them.
 	const struct import_note **v = xmalloc(skipped * sizeof(*v));
 	size_t k = 0;
@@ -464,15 +475,18 @@ static void emit_trailer(struct out *o)
 	for (size_t i = 1; i < k; i++) {
 		const struct import_note *x = v[i];
 		size_t j = i;
-		while (j && (v[j - 1]->line > x->line || (v[j - 1]->line == x->line && v[j - 1]->offset > x->offset))) {
+		while (j && (v[j - 1]->line > x->line ||
+			     (v[j - 1]->line == x->line && v[j - 1]->offset > x->offset))) {
 			v[j] = v[j - 1];
 			j--;
 		}
 		v[j] = x;
 	}
 	for (size_t i = 0; i < k; i++)
-		comment(o, "", arena_printf(o->im->a, "%s: %s", where_text(o->im, (struct where){ v[i]->line, v[i]->offset }),
-					    v[i]->message));
+		comment(o, "",
+			arena_printf(o->im->a, "%s: %s",
+				     where_text(o->im, (struct where){v[i]->line, v[i]->offset}),
+				     v[i]->message));
 	free(v);
 }
 
@@ -480,14 +494,23 @@ void emit_intent(struct imp *im, bool probe, size_t from, size_t to, struct emit
 {
 	memset(e, 0, sizeof(*e));
 	strbuf_init(&e->text, 0);
-	struct out o = { .im = im, .e = e, .sb = &e->text, .line = 1, .item = -1, .principal = -1, .probe = probe,
-			 .from = from, .to = to };
+	struct out o = {.im = im,
+			.e = e,
+			.sb = &e->text,
+			.line = 1,
+			.item = -1,
+			.principal = -1,
+			.probe = probe,
+			.from = from,
+			.to = to};
 	bool rules;
 	size_t live = live_items(im, &rules);
 	const char *kind = im->r->pol ? "Registry.pol" : ".reg file";
-	comment(&o, "", arena_printf(im->a, "Imported by 'gpoc import' from the %s '%s'.", kind, im->o->source_name));
-	comment(&o, "", arena_printf(im->a, "%zu setting%s imported as primitive grants, in the order of the file.",
-				     live, live == 1 ? "" : "s"));
+	comment(&o, "",
+		arena_printf(im->a, "Imported by 'gpoc import' from the %s '%s'.", kind, im->o->source_name));
+	comment(&o, "",
+		arena_printf(im->a, "%zu setting%s imported as primitive grants, in the order of the file.",
+			     live, live == 1 ? "" : "s"));
 	comment(&o, "", "Review them before building: they say what the file did, not why.");
 	put(&o, "gpoc: 1");
 	nl(&o);
@@ -515,7 +538,8 @@ void emit_intent(struct imp *im, bool probe, size_t from, size_t to, struct emit
 			if (!in_window(&o, i) || !uses_override(it))
 				continue;
 			o.item = (int32_t)i;
-			comment(&o, "  ", arena_printf(im->a, "%s: %s, as found", where_text(im, it->at), it->path));
+			comment(&o, "  ",
+				arena_printf(im->a, "%s: %s, as found", where_text(im, it->at), it->path));
 			strbuf_addf(o.sb, "  %s: ", it->baseline);
 			scalar(&o, it, it->sddl);
 			nl(&o);

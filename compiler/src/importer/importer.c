@@ -218,7 +218,7 @@ static void sort_notes(struct import_result *r)
 enum import_status import_run(const uint8_t *p, size_t len, const struct import_options *o,
 			      struct import_result *r)
 {
-	struct imp im = { .o = o, .r = r, .a = &r->arena };
+	struct imp im = {.o = o, .r = r, .a = &r->arena};
 	enum file_kind kind = detect_file_kind(p, len);
 	struct setting *settings = NULL;
 	size_t n = 0;

@@ -34,19 +34,19 @@ struct import_verifier {
 };
 
 struct import_options {
-	const char *source_name;    // the imported file as the user named it (comments, messages)
-	const char *intent_name;    // what diagnostics call the generated intent ("out.yaml")
-	const char *policy;         // policy name, or NULL: gpoc's own rule prefix, else "imported"
-	const char *templates_dir;  // .../templates: stock baselines
+	const char *source_name;              // the imported file as the user named it (comments, messages)
+	const char *intent_name;              // what diagnostics call the generated intent ("out.yaml")
+	const char *policy;                   // policy name, or NULL: gpoc's own rule prefix, else "imported"
+	const char *templates_dir;            // .../templates: stock baselines
 	const struct import_verifier *verify; // NULL: intent_load and model_build only
 };
 
 // A warning about one setting of the imported file, at its place there.
 struct import_note {
-	bool skipped;          // not imported (also listed at the end of the intent)
-	uint32_t line;         // .reg: 1-based line; 0 for a Registry.pol
-	size_t offset;         // Registry.pol: byte offset of the entry
-	const char *message;   // in the result's arena
+	bool skipped;        // not imported (also listed at the end of the intent)
+	uint32_t line;       // .reg: 1-based line; 0 for a Registry.pol
+	size_t offset;       // Registry.pol: byte offset of the entry
+	const char *message; // in the result's arena
 };
 
 enum import_status {
@@ -59,13 +59,13 @@ enum import_status {
 };
 
 struct import_result {
-	bool pol;                    // the file was a Registry.pol (else .reg)
-	struct strbuf yaml;          // the intent
-	struct import_note *notes;   // in file order
+	bool pol;                  // the file was a Registry.pol (else .reg)
+	struct strbuf yaml;        // the intent
+	struct import_note *notes; // in file order
 	size_t n_notes, alloc_notes;
 	size_t n_imported, n_skipped; // settings
-	struct fmt_error error;      // IMPORT_MALFORMED
-	struct strbuf message;       // IMPORT_BAD_POLICY, IMPORT_INTERNAL
+	struct fmt_error error;       // IMPORT_MALFORMED
+	struct strbuf message;        // IMPORT_BAD_POLICY, IMPORT_INTERNAL
 	struct arena arena;
 };
 

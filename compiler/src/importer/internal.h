@@ -45,14 +45,14 @@ void **bmap_put(struct bmap *m, const char *key, size_t len);
 // --- Places in the imported file ---
 
 struct where {
-	uint32_t line;   // .reg: 1-based line of the operation
-	size_t offset;   // Registry.pol: byte offset of the entry
+	uint32_t line; // .reg: 1-based line of the operation
+	size_t offset; // Registry.pol: byte offset of the entry
 };
 
 // --- Settings in force at the end of the file ---
 
 struct setting {
-	struct reg_value v;  // hive HKLM for a Registry.pol (a computer GPO's registry.pol)
+	struct reg_value v; // hive HKLM for a Registry.pol (a computer GPO's registry.pol)
 	struct where at;
 };
 
@@ -65,55 +65,55 @@ enum item_kind { IT_VALUE, IT_RULE, IT_LIMIT, IT_APPID };
 struct igrant {
 	struct sid sid;
 	bool deny;
-	uint32_t mask;        // effective mask (COM: EXECUTE included)
-	bool filler;          // the baseline already holds it: it only makes the model write the descriptor
-	bool removed;         // a filler the final intent leaves out
-	const char *risk;     // what the model says the grant weakens, or NULL
-	uint32_t allow_line;  // set by emit()
+	uint32_t mask;       // effective mask (COM: EXECUTE included)
+	bool filler;         // the baseline already holds it: it only makes the model write the descriptor
+	bool removed;        // a filler the final intent leaves out
+	const char *risk;    // what the model says the grant weakens, or NULL
+	uint32_t allow_line; // set by emit()
 };
 
 struct item {
 	enum item_kind kind;
 	struct where at;
-	const char *path;       // "HKEY_LOCAL_MACHINE\\key\\name", for comments and messages
-	const char *note;       // a comment over the grant (NULL for none)
+	const char *path; // "HKEY_LOCAL_MACHINE\\key\\name", for comments and messages
+	const char *note; // a comment over the grant (NULL for none)
 	bool dropped;
-	const char *why;        // why it was dropped
-	int variant;            // IT_APPID: 0 = the ACEs alone, 1 = baseline override + fillers
+	const char *why; // why it was dropped
+	int variant;     // IT_APPID: 0 = the ACEs alone, 1 = baseline override + fillers
 	int n_variants;
 
-	struct igrant *grants;  // at least one (xmalloc'd; freed by imp_release)
+	struct igrant *grants; // at least one (xmalloc'd; freed by imp_release)
 	size_t n_grants;
 
 	// IT_VALUE
 	struct reg_value v;
 
 	// IT_RULE
-	struct fw_rule rule;    // as read; rule.id is the value name
+	struct fw_rule rule; // as read; rule.id is the value name
 	const char *rule_suffix;
-	const char *rule_name;  // `name:`, or NULL
-	const char *rule_desc;  // `description:`, or NULL
+	const char *rule_name; // `name:`, or NULL
+	const char *rule_desc; // `description:`, or NULL
 
 	// IT_LIMIT, IT_APPID
 	enum descriptor_kind dkind;
-	bool from_policy;         // IT_LIMIT: the DCOM policy value (SDDL), not the Ole one
-	const char *appid;        // "{GUID}", uppercase
-	struct secdesc sd;        // the descriptor as found (owned; released by imp_release)
+	bool from_policy;  // IT_LIMIT: the DCOM policy value (SDDL), not the Ole one
+	const char *appid; // "{GUID}", uppercase
+	struct secdesc sd; // the descriptor as found (owned; released by imp_release)
 	bool has_sd;
-	const char *sddl;         // sd printed (baseline overrides, messages)
-	bool override;            // a baselines: entry carries sd (machine limits: unless it is the stock one)
-	const char *baseline;     // the baseline's name when override
+	const char *sddl;     // sd printed (baseline overrides, messages)
+	bool override;        // a baselines: entry carries sd (machine limits: unless it is the stock one)
+	const char *baseline; // the baseline's name when override
 };
 
 struct imp {
 	const struct import_options *o;
 	struct import_result *r;
-	struct arena *a;          // r->arena
+	struct arena *a; // r->arena
 	const char *policy;
-	unsigned outputs;         // TARGET_* bits written as outputs:
+	unsigned outputs; // TARGET_* bits written as outputs:
 	struct item *items;
 	size_t n_items, alloc_items;
-	size_t n_renamed;         // foreign firewall rules given gpoc IDs
+	size_t n_renamed; // foreign firewall rules given gpoc IDs
 	struct where first_renamed;
 };
 
@@ -146,10 +146,10 @@ struct emitted {
 	int32_t *line_item;
 	int32_t *line_principal;
 	size_t n_lines;
-	struct sid *principals;   // in emission order
+	struct sid *principals; // in emission order
 	size_t n_principals;
 	uint32_t policy_first, policy_last;
-	bool redo;                // emission took an item out: emit again
+	bool redo; // emission took an item out: emit again
 };
 void emit_intent(struct imp *im, bool probe, size_t from, size_t to, struct emitted *e);
 void emitted_release(struct emitted *e);

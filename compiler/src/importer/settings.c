@@ -43,8 +43,8 @@ const char *setting_path(struct imp *im, enum reg_hive hive, const char *key, co
 	// A Registry.pol has no hive in its keys: show them as the file holds them.
 	const char *h = im->r->pol ? NULL : reg_hive_name(hive);
 	const char *shown_name = name ? (*name ? name : "@") : NULL;
-	return arena_printf(im->a, "%s%s%s%s%s", h ? h : "", h && *key ? "\\" : "", key, shown_name ? "\\" : "",
-			    shown_name ? shown_name : "");
+	return arena_printf(im->a, "%s%s%s%s%s", h ? h : "", h && *key ? "\\" : "", key,
+			    shown_name ? "\\" : "", shown_name ? shown_name : "");
 }
 
 const char *where_text(struct imp *im, struct where at)
@@ -65,7 +65,7 @@ enum ev_kind {
 
 struct event {
 	enum ev_kind kind;
-	const char *lkey;  // hive digit, ':', key in ASCII lowercase
+	const char *lkey; // hive digit, ':', key in ASCII lowercase
 	size_t lkey_len;
 	const char *lname; // value name in ASCII lowercase (EV_SET, EV_DEL_VALUE)
 	size_t seq;
@@ -90,12 +90,12 @@ static char *lower_dup(struct arena *a, const char *prefix, const char *s)
 	return r;
 }
 
-static void add_event(struct events *ev, enum ev_kind kind, enum reg_hive hive, const char *key, const char *name,
-		      struct where at, const struct reg_value *v)
+static void add_event(struct events *ev, enum ev_kind kind, enum reg_hive hive, const char *key,
+		      const char *name, struct where at, const struct reg_value *v)
 {
 	GROW(ev->v, ev->alloc, ev->n + 1);
 	struct event *e = &ev->v[ev->n];
-	char hp[3] = { (char)('0' + (int)hive), ':', '\0' };
+	char hp[3] = {(char)('0' + (int)hive), ':', '\0'};
 	e->kind = kind;
 	e->lkey = lower_dup(&ev->arena, hp, key);
 	e->lkey_len = strlen(e->lkey);
@@ -196,10 +196,12 @@ static void resolve(struct imp *im, struct events *ev, struct setting **out, siz
 		if (undone[i]) {
 			const char *path = imp_cut(im, setting_path(im, e->v->hive, e->v->key, e->v->name));
 			if (undone[i]->kind == EV_SET)
-				imp_note(im, e->at, true, "'%s' is set again at %s; the last setting is imported", path,
+				imp_note(im, e->at, true,
+					 "'%s' is set again at %s; the last setting is imported", path,
 					 where_text(im, undone[i]->at));
 			else
-				imp_note(im, e->at, true, "'%s' is deleted later, at %s, so it is not imported", path,
+				imp_note(im, e->at, true,
+					 "'%s' is deleted later, at %s, so it is not imported", path,
 					 where_text(im, undone[i]->at));
 			continue;
 		}
@@ -213,7 +215,7 @@ static void resolve(struct imp *im, struct events *ev, struct setting **out, siz
 }
 
 static const char *const only_sets =
-	"an intent only sets values (gpoc writes the deletes itself, into revert files)";
+    "an intent only sets values (gpoc writes the deletes itself, into revert files)";
 
 bool settings_from_reg(struct imp *im, const uint8_t *p, size_t len, struct setting **out, size_t *n)
 {
@@ -226,11 +228,11 @@ bool settings_from_reg(struct imp *im, const uint8_t *p, size_t len, struct sett
 		reg_doc_release(&d);
 		return false;
 	}
-	struct events ev = { 0 };
+	struct events ev = {0};
 	arena_init(&ev.arena);
 	for (size_t i = 0; i < d.n; i++) {
 		const struct reg_op *op = &d.ops[i];
-		struct where at = { .line = op->line };
+		struct where at = {.line = op->line};
 		switch (op->kind) {
 		case REG_OP_COMMENT:
 		case REG_OP_KEY:
@@ -277,11 +279,11 @@ bool settings_from_pol(struct imp *im, const uint8_t *p, size_t len, struct sett
 		pol_doc_release(&d);
 		return false;
 	}
-	struct events ev = { 0 };
+	struct events ev = {0};
 	arena_init(&ev.arena);
 	for (size_t i = 0; i < d.n; i++) {
 		struct reg_value *v = &d.v[i].v;
-		struct where at = { .offset = d.v[i].offset };
+		struct where at = {.offset = d.v[i].offset};
 		// A computer GPO's registry.pol: every key is below HKEY_LOCAL_MACHINE.
 		v->hive = HIVE_HKLM;
 		const char *target;
@@ -294,7 +296,8 @@ bool settings_from_pol(struct imp *im, const uint8_t *p, size_t len, struct sett
 			break;
 		case POL_DELETE_VALUE:
 			imp_note(im, at, true, "deletes value '%s' ('%s'); %s",
-				 imp_cut(im, setting_path(im, v->hive, v->key, target)), imp_cut(im, v->name), only_sets);
+				 imp_cut(im, setting_path(im, v->hive, v->key, target)), imp_cut(im, v->name),
+				 only_sets);
 			add_event(&ev, EV_DEL_VALUE, v->hive, v->key, target, at, NULL);
 			break;
 		case POL_DELETE_ALL_VALUES:
@@ -307,15 +310,17 @@ bool settings_from_pol(struct imp *im, const uint8_t *p, size_t len, struct sett
 			bool keys = act == POL_DELETE_KEYS;
 			bool listed = pol_list(v, &list);
 			imp_note(im, at, true, "deletes %s of key '%s' ('%s'%s%s%s); %s",
-				 keys ? "subkeys" : "values", key_path, imp_cut(im, v->name), listed ? ": '" : "",
-				 listed ? imp_cut(im, list.buf) : "", listed ? "'" : "", only_sets);
+				 keys ? "subkeys" : "values", key_path, imp_cut(im, v->name),
+				 listed ? ": '" : "", listed ? imp_cut(im, list.buf) : "", listed ? "'" : "",
+				 only_sets);
 			// The names are relative to the entry's key ([MS-GPREG] 2.2.1.2).
 			for (char *s = list.buf; listed && *s;) {
 				char *semi = strchr(s, ';');
 				if (semi)
 					*semi = '\0';
 				if (*s && keys) {
-					char *sub = arena_printf(&ev.arena, "%s%s%s", v->key, *v->key ? "\\" : "", s);
+					char *sub =
+					    arena_printf(&ev.arena, "%s%s%s", v->key, *v->key ? "\\" : "", s);
 					add_event(&ev, EV_DEL_TREE, v->hive, sub, NULL, at, NULL);
 				} else if (*s) {
 					add_event(&ev, EV_DEL_VALUE, v->hive, v->key, s, at, NULL);
@@ -327,14 +332,17 @@ bool settings_from_pol(struct imp *im, const uint8_t *p, size_t len, struct sett
 			break;
 		}
 		case POL_SECURE_KEY:
-			imp_note(im, at, true, "secures the access control list of key '%s' ('%s'); an intent "
-					       "cannot say that",
+			imp_note(im, at, true,
+				 "secures the access control list of key '%s' ('%s'); an intent "
+				 "cannot say that",
 				 key_path, imp_cut(im, v->name));
 			break;
 		case POL_SOFT_SET:
-			imp_note(im, at, true, "sets '%s' only where it does not exist yet ('%s'); a registry-value "
-					       "grant always sets the value",
-				 imp_cut(im, setting_path(im, v->hive, v->key, target)), imp_cut(im, v->name));
+			imp_note(im, at, true,
+				 "sets '%s' only where it does not exist yet ('%s'); a registry-value "
+				 "grant always sets the value",
+				 imp_cut(im, setting_path(im, v->hive, v->key, target)),
+				 imp_cut(im, v->name));
 			break;
 		}
 		strbuf_release(&list);

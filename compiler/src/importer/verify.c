@@ -30,8 +30,8 @@
 struct round {
 	struct imp *im;
 	struct emitted *e;
-	size_t from, to;       // the items this round compiles
-	const char **fail;     // per item: the first reason it failed this round, or NULL
+	size_t from, to;   // the items this round compiles
+	const char **fail; // per item: the first reason it failed this round, or NULL
 	size_t n_failed;
 	bool bad_policy;
 	struct strbuf unplaced; // errors that belong to no item
@@ -72,7 +72,7 @@ static void place_errors(struct round *rd, const struct diag *d, const struct sr
 		if (p >= 0) {
 			// A principal's line: every item that names it.
 			bool any = false;
-			for (size_t k = 0; k < im->n_items; k++) {
+			for (size_t k = rd->from; k < rd->to; k++) {
 				const struct item *t = &im->items[k];
 				if (t->dropped)
 					continue;
@@ -91,7 +91,8 @@ static void place_errors(struct round *rd, const struct diag *d, const struct sr
 			rd->bad_policy = true;
 		if (rd->unplaced.len < 2000) {
 			if (x->pos.file && x->pos.line)
-				strbuf_addf(&rd->unplaced, "%s:%" PRIu32 ": ", x->pos.file->name, x->pos.line);
+				strbuf_addf(&rd->unplaced, "%s:%" PRIu32 ": ", x->pos.file->name,
+					    x->pos.line);
 			strbuf_addf(&rd->unplaced, "%s\n", x->message);
 		}
 	}
@@ -145,9 +146,10 @@ static void compare_value(struct round *rd, const struct m_registry *mv, bool *s
 	struct reg_value want = it->v;
 	want.hive = HIVE_HKLM;
 	if (!reg_value_equal(&mv->value, &want))
-		fail(rd, (size_t)i, arena_printf(im->a, "gpoc would write it as %s of %zu bytes under '%s', not as found",
-						 reg_type_name(mv->value.type) ? reg_type_name(mv->value.type) : "?",
-						 mv->value.size, imp_cut(im, mv->value.key)));
+		fail(rd, (size_t)i,
+		     arena_printf(im->a, "gpoc would write it as %s of %zu bytes under '%s', not as found",
+				  reg_type_name(mv->value.type) ? reg_type_name(mv->value.type) : "?",
+				  mv->value.size, imp_cut(im, mv->value.key)));
 }
 
 static void compare_rule(struct round *rd, const struct m_firewall *mr, bool *seen)
@@ -165,30 +167,36 @@ static void compare_rule(struct round *rd, const struct m_firewall *mr, bool *se
 	// gpoc's provenance after the description.
 	struct fw_rule want = it->rule;
 	want.id = arena_printf(im->a, "gpoc-%s-%s", im->policy, it->rule_suffix);
-	want.name = arena_printf(im->a, "gpoc %s: %s", im->policy, it->rule_name ? it->rule_name : it->rule_suffix);
+	want.name =
+	    arena_printf(im->a, "gpoc %s: %s", im->policy, it->rule_name ? it->rule_name : it->rule_suffix);
 	const char *d = mr->rule.description ? mr->rule.description : "";
-	const char *lead = it->rule_desc ? arena_printf(im->a, "%s; gpoc policy ", it->rule_desc) : "gpoc policy ";
+	const char *lead =
+	    it->rule_desc ? arena_printf(im->a, "%s; gpoc policy ", it->rule_desc) : "gpoc policy ";
 	if (strncmp(d, lead, strlen(lead))) {
-		fail(rd, (size_t)i, arena_printf(im->a, "gpoc would write its description as '%s'", imp_cut(im, d)));
+		fail(rd, (size_t)i,
+		     arena_printf(im->a, "gpoc would write its description as '%s'", imp_cut(im, d)));
 		return;
 	}
 	want.description = mr->rule.description;
 	struct strbuf why = STRBUF_INIT;
 	if (strcmp(mr->rule.id, want.id))
-		fail(rd, (size_t)i, arena_printf(im->a, "gpoc would give it the ID '%s'", imp_cut(im, mr->rule.id)));
+		fail(rd, (size_t)i,
+		     arena_printf(im->a, "gpoc would give it the ID '%s'", imp_cut(im, mr->rule.id)));
 	else if (!fw_rule_same(&mr->rule, &want, 0, &why))
 		fail(rd, (size_t)i, arena_printf(im->a, "gpoc would write a different rule: %s", why.buf));
 	strbuf_release(&why);
 }
 
-static void compare_descriptor(struct round *rd, const struct model *m, const struct m_descriptor *md, bool *seen)
+static void compare_descriptor(struct round *rd, const struct model *m, const struct m_descriptor *md,
+			       bool *seen)
 {
 	struct imp *im = rd->im;
 	int32_t i = -1;
 	for (size_t k = 0; k < md->n_aces; k++) {
 		int32_t j = item_of(rd, &md->aces[k].meta);
 		if (j < 0 || (i >= 0 && j != i)) {
-			strbuf_addstr(&rd->unplaced, "a descriptor of the model mixes ACEs of several imported values\n");
+			strbuf_addstr(&rd->unplaced,
+				      "a descriptor of the model mixes ACEs of several imported values\n");
 			return;
 		}
 		i = j;
@@ -233,7 +241,8 @@ static void compare_model(struct round *rd, const struct model *m)
 	for (size_t k = 0; k < m->n_descriptors; k++)
 		compare_descriptor(rd, m, &m->descriptors[k], seen);
 	if (m->n_members || m->n_steps)
-		strbuf_addstr(&rd->unplaced, "the model has group members or steps no imported setting asked for\n");
+		strbuf_addstr(&rd->unplaced,
+			      "the model has group members or steps no imported setting asked for\n");
 	for (size_t i = rd->from; i < rd->to; i++)
 		if (!im->items[i].dropped && !seen[i])
 			fail(rd, i, "gpoc compiles it to nothing");
@@ -250,7 +259,7 @@ static bool compile_round(struct round *rd, const struct model_options *opt)
 	arena_init(&a);
 	struct diag d;
 	diag_init(&d);
-	struct src_file f = { .name = im->o->intent_name, .text = e->text.buf, .len = e->text.len };
+	struct src_file f = {.name = im->o->intent_name, .text = e->text.buf, .len = e->text.len};
 	struct intent in;
 	struct model m;
 	bool ok = intent_load(&f, &a, &d, &in) && model_build(&in, opt, &a, &d, &m);
@@ -323,8 +332,9 @@ static void risk_notes(struct imp *im)
 			continue;
 		for (size_t j = 0; j < it->n_grants; j++)
 			if (!it->grants[j].removed && it->grants[j].risk)
-				imp_note(im, it->at, false, "'%s' weakens security: %s; the intent accepts the risk "
-							    "with 'accept-risk', to be reviewed",
+				imp_note(im, it->at, false,
+					 "'%s' weakens security: %s; the intent accepts the risk "
+					 "with 'accept-risk', to be reviewed",
 					 imp_cut(im, it->path), it->grants[j].risk);
 	}
 }
@@ -354,8 +364,8 @@ enum outcome { CLEAN, CHANGED, FAILED };
 
 // One compile of items [from, to). CHANGED when items moved on (dropped or next
 // variant) and the work must be redone; FAILED with *status and r->message set.
-static enum outcome one_round(struct imp *im, bool probe, size_t from, size_t to, const struct model_options *opt,
-			      enum import_status *status)
+static enum outcome one_round(struct imp *im, bool probe, size_t from, size_t to,
+			      const struct model_options *opt, enum import_status *status)
 {
 	struct emitted e;
 	emit_intent(im, probe, from, to, &e);
@@ -363,7 +373,7 @@ static enum outcome one_round(struct imp *im, bool probe, size_t from, size_t to
 		emitted_release(&e);
 		return CHANGED;
 	}
-	struct round rd = { .im = im, .e = &e, .from = from, .to = to };
+	struct round rd = {.im = im, .e = &e, .from = from, .to = to};
 	rd.fail = xcalloc(im->n_items ? im->n_items : 1, sizeof(*rd.fail));
 	strbuf_init(&rd.unplaced, 0);
 	bool clean = compile_round(&rd, opt);
@@ -375,10 +385,12 @@ static enum outcome one_round(struct imp *im, bool probe, size_t from, size_t to
 	} else if (rd.unplaced.len) {
 		if (rd.bad_policy && im->o->policy) {
 			*status = IMPORT_BAD_POLICY;
-			strbuf_addf(&im->r->message, "policy name '%s' is refused: %s", im->o->policy, rd.unplaced.buf);
+			strbuf_addf(&im->r->message, "policy name '%s' is refused: %s", im->o->policy,
+				    rd.unplaced.buf);
 		} else {
 			*status = IMPORT_INTERNAL;
-			strbuf_addf(&im->r->message, "the imported intent does not compile:\n%s", rd.unplaced.buf);
+			strbuf_addf(&im->r->message, "the imported intent does not compile:\n%s",
+				    rd.unplaced.buf);
 		}
 		out = FAILED;
 	} else if (!clean) {
@@ -396,7 +408,7 @@ static enum outcome one_round(struct imp *im, bool probe, size_t from, size_t to
 
 bool verify_and_finish(struct imp *im, enum import_status *status)
 {
-	struct model_options opt = { .templates_dir = im->o->templates_dir };
+	struct model_options opt = {.templates_dir = im->o->templates_dir};
 	*status = IMPORT_OK;
 	for (;;) {
 		if (!live_count(im)) {

@@ -21,7 +21,8 @@ static bool is_plain_char(uint32_t cp)
 		return true;
 	if (cp == 0x2028 || cp == 0x2029 || cp == 0xFEFF)
 		return false;
-	return (cp >= 0xA0 && cp <= 0xD7FF) || (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF);
+	return (cp >= 0xA0 && cp <= 0xD7FF) || (cp >= 0xE000 && cp <= 0xFFFD) ||
+	       (cp >= 0x10000 && cp <= 0x10FFFF);
 }
 
 static void add_escape(struct strbuf *out, uint32_t cp)
