@@ -305,7 +305,7 @@ static void test_rule_split(void **state)
 	strbuf_release(&g);
 	assert_true(c.ok);
 	// Two rules (rpcss, winmgmt), each in parts.
-	size_t parts = 0, addrs = 0;
+	size_t parts = 0, addrs = 0, provs = 0;
 	for (size_t i = 0; i < c.m.n_rules; i++) {
 		const struct fw_rule *r = &c.m.rules[i].rule;
 		if (strncmp(r->id, "gpoc-t-wmi-rpcss-in", 19))
@@ -316,10 +316,13 @@ static void test_rule_split(void **state)
 			text += strlen(r->remote_addrs[a]) + 1;
 		assert_true(text <= 4000);
 		addrs += r->n_remote_addrs;
-		assert_int_equal(c.m.rules[i].meta.n_prov, 400);
+		// A part carries the grants whose addresses it holds: one each here.
+		assert_int_equal(c.m.rules[i].meta.n_prov, r->n_remote_addrs);
+		provs += c.m.rules[i].meta.n_prov;
 	}
 	assert_int_equal(parts, 2);
 	assert_int_equal(addrs, 400);
+	assert_int_equal(provs, 400);
 	// Sorted by id, the first part keeps the id; names say which part.
 	assert_string_equal(c.m.rules[0].rule.id, "gpoc-t-wmi-rpcss-in");
 	assert_string_equal(c.m.rules[0].rule.name, "gpoc t: WMI RPC endpoint mapper (in) (part 1 of 2)");

@@ -498,8 +498,21 @@ static int cmp_m_rule_id(const void *pa, const void *pb)
 // a command line of at most 8191 characters.
 enum { FW_ADDRESS_TEXT_MAX = 4000 };
 
-static void split_rule(struct expand *x, const struct m_firewall *mf, struct m_firewall **out, size_t *n,
-		       size_t *alloc)
+// Whether one of the grant's addresses is in the sorted slice v[0..n).
+static bool addrs_meet(const struct fw_rule *grant, char *const *v, size_t n)
+{
+	for (size_t a = 0; a < grant->n_remote_addrs; a++)
+		if (bsearch(&grant->remote_addrs[a], v, n, sizeof(*v), cmp_str))
+			return true;
+	return false;
+}
+
+// Each part keeps the provenance (and so the principals, risks and plan lines) of
+// the grants whose addresses it holds, not of all of them: under a principal, a
+// review shows the part that admits its addresses, and the model does not repeat
+// thousands of provenances per part. `raw` are the merged rule's grants.
+static void split_rule(struct expand *x, const struct m_firewall *mf, const struct raw_rule *raw, size_t n_raw,
+		       struct m_firewall **out, size_t *n, size_t *alloc)
 {
 	size_t total = 0;
 	for (size_t i = 0; i < mf->rule.n_remote_addrs; i++)
@@ -538,6 +551,15 @@ static void split_rule(struct expand *x, const struct m_firewall *mf, struct m_f
 		p.rule.name = arena_concat(x->a, mf->rule.name, " (part ", arena_concat(x->a, num, of, ""));
 		p.rule.remote_addrs = mf->rule.remote_addrs + start;
 		p.rule.n_remote_addrs = i - start;
+		const struct effect_src **srcs = xmalloc(n_raw * sizeof(*srcs));
+		size_t ns = 0;
+		for (size_t r = 0; r < n_raw; r++)
+			if (addrs_meet(&raw[r].rule, p.rule.remote_addrs, p.rule.n_remote_addrs))
+				srcs[ns++] = &raw[r].src;
+		if (!ns)
+			BUG("firewall rule part '%s' holds addresses of no grant", p.rule.id);
+		make_meta(x, srcs, ns, &p.meta);
+		free(srcs);
 		GROW(*out, *alloc, *n + 1);
 		(*out)[(*n)++] = p;
 		start = i;
@@ -597,7 +619,7 @@ static void merge_rules(struct expand *x)
 		}
 		merged.rule.description = rule_description(x, x->rules + i, j - i);
 		make_meta(x, srcs, j - i, &merged.meta);
-		split_rule(x, &merged, &out, &n_out, &alloc_out);
+		split_rule(x, &merged, x->rules + i, j - i, &out, &n_out, &alloc_out);
 		i = j;
 	}
 	free(srcs);
