@@ -233,8 +233,10 @@ static void emit_ace_grants(struct out *o, struct item *it)
 	bool first = true;
 	for (size_t j = 0; j < it->n_grants; j++) {
 		struct igrant *g = &it->grants[j];
-		if (!grant_emitted(it, g, o->probe))
+		if (!grant_emitted(it, g, o->probe)) {
+			g->allow_line = 0; // no line of this text is its
 			continue;
+		}
 		if (first) {
 			where_comment(o, it, "  ");
 			const char *how = NULL;

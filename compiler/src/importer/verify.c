@@ -10,12 +10,14 @@
 // compiler's message. The next round compiles what is left. A round always takes
 // out or changes at least one item, so the loop ends.
 //
-// Risk: the first clean round is a probe in which every grant carries
-// accept-risk, so that nothing is refused for a risk; the model then says, effect
-// by effect, which grants weaken security (effect_meta.risk). The final text puts
-// accept-risk, marked as imported and not yet reviewed, on exactly those grants,
-// and drops filler grants that are risky when a harmless one can do their job.
-// The final text is compiled once more and must be clean; only then is it the
+// Risk: first comes a probe in which every grant carries accept-risk, so that
+// nothing is refused for a risk; the model then says, effect by effect, which
+// grants weaken security (effect_meta.risk). The probe compiles the items in
+// windows of a few grants (see PROBE_WINDOW_GRANTS). The final text puts
+// accept-risk, marked as imported and not yet reviewed, on exactly the risky
+// grants, and drops filler grants that are risky when a harmless one can do their
+// job. The final text is compiled whole once more, which also finds conflicts
+// between grants of different windows, and must be clean; only then is it the
 // result.
 #include <inttypes.h>
 #include <stdlib.h>
