@@ -169,7 +169,18 @@ static void emit_principals(struct out *o)
 		struct strbuf sid = STRBUF_INIT;
 		sid_format(&e->principals[i], &sid);
 		strbuf_addf(o->sb, "  %s: { sid: %s }", principal_key(o->im->a, &e->principals[i]), sid.buf);
-		const char *known = sid_wellknown_name(&e->principals[i], &none);
+		const struct sid *sid_i = &e->principals[i];
+		const char *known = sid_wellknown_name(sid_i, &none);
+		// S-1-5-21-X-Y-Z-RID: a well-known RID names the group in whatever domain
+		// (or machine) X-Y-Z is, which the file does not say.
+		if (!known && sid_i->authority == 5 && sid_i->sub_count >= 2 && sid_i->sub[0] == 21) {
+			struct sid_context dom = { .has_domain = true, .domain = *sid_i };
+			dom.domain.sub_count--;
+			known = sid_wellknown_name(sid_i, &dom);
+			if (known)
+				known = arena_printf(o->im->a, "%s (RID %" PRIu32 " of its domain)", known,
+						     sid_i->sub[sid_i->sub_count - 1]);
+		}
 		if (known) {
 			put(o, "  # ");
 			yaml_add_comment_text(o->sb, known, strlen(known), COMMENT_MAX);
