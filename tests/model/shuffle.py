@@ -74,8 +74,9 @@ def normalise_json(node, ident, path):
     if isinstance(node, dict):
         out = {}
         for k, v in node.items():
-            if k == 'grant' and isinstance(v, dict) and v.get('file') == path:
-                out[k] = {'grant-index': ident[(v['line'], v['column'])]}
+            if k == 'grant' and isinstance(v, str) and v.rsplit(':', 2)[0] == path:
+                _, line, col = v.rsplit(':', 2)
+                out[k] = {'grant-index': ident[(int(line), int(col))]}
             elif k == 'provenance':
                 items = [normalise_json(p, ident, path) for p in v]
                 out[k] = sorted(items, key=lambda p: json.dumps(p, sort_keys=True))
@@ -86,6 +87,8 @@ def normalise_json(node, ident, path):
         return [normalise_json(v, ident, path) for v in node]
     if node == path:
         return 'INTENT'
+    if isinstance(node, str) and node.startswith(path + ':'):
+        return 'INTENT' + node[len(path):]
     return node
 
 

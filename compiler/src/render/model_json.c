@@ -1,7 +1,7 @@
 // model_json.c: the model as JSON (model/model.json), for tools and reviews.
 //
 // Every effect of the model with its provenance, in the model's own order, with a
-// fixed key order, two-space indentation and a final newline, so the same intent
+// fixed key order, two-space indentation, one effect per line and a final newline, so the same intent
 // gives the same bytes on every machine (docs/capabilities.md documents the
 // format). Nothing here depends on where gpoc is installed: template paths are
 // printed relative to the data directory ("templates/capabilities/...").
@@ -18,26 +18,19 @@
 #include "review/json.h"
 #include "sd/sid.h"
 
-static void kv_path(struct json_writer *w, const struct model *m, const char *key, const char *path)
-{
-	struct strbuf sb = STRBUF_INIT;
-	model_display_path(m, path, &sb);
-	json_kv_string(w, key, sb.buf);
-	strbuf_release(&sb);
-}
-
+// A position as "file:line:column": split from the right, the file may hold any
+// character. A third of the document's bytes were position objects.
 static void write_pos(struct json_writer *w, const struct model *m, const char *key, struct src_pos pos)
 {
-	json_key(w, key);
 	if (!pos.file) {
-		json_null(w);
+		json_kv_string(w, key, NULL);
 		return;
 	}
-	json_object_begin(w);
-	kv_path(w, m, "file", pos.file->name);
-	json_kv_int(w, "line", pos.line);
-	json_kv_int(w, "column", pos.col);
-	json_object_end(w);
+	struct strbuf sb = STRBUF_INIT;
+	model_display_path(m, pos.file->name, &sb);
+	strbuf_addf(&sb, ":%u:%u", pos.line, pos.col);
+	json_kv_string(w, key, sb.buf);
+	strbuf_release(&sb);
 }
 
 static void write_meta(struct json_writer *w, const struct model *m, const struct effect_meta *meta)
@@ -140,7 +133,7 @@ static void write_descriptor(struct json_writer *w, const struct model *m, const
 	json_array_begin(w);
 	for (size_t i = 0; i < d->n_aces; i++) {
 		const struct m_ace *a = &d->aces[i];
-		json_object_begin(w);
+		json_object_begin_inline(w);
 		json_kv_string(w, "type", a->type == ACE_DENY ? "deny" : "allow");
 		write_flags(w, a->flags);
 		write_principal(w, m, "principal", a->who);
@@ -262,7 +255,7 @@ static const char *fw_security_name(enum fw_security s)
 static void write_rule(struct json_writer *w, const struct model *m, const struct m_firewall *f)
 {
 	const struct fw_rule *r = &f->rule;
-	json_object_begin(w);
+	json_object_begin_inline(w);
 	json_kv_string(w, "id", r->id);
 	json_kv_string(w, "name", r->name);
 	json_kv_string(w, "description", r->description);
@@ -301,7 +294,7 @@ static void write_rule(struct json_writer *w, const struct model *m, const struc
 
 static void write_value(struct json_writer *w, const struct model *m, const struct m_registry *v)
 {
-	json_object_begin(w);
+	json_object_begin_inline(w);
 	json_kv_string(w, "hive", hive_name(v->value.hive));
 	json_kv_string(w, "key", v->value.key);
 	json_kv_string(w, "name", v->value.name);
@@ -359,7 +352,7 @@ bool render_model_json(struct render_ctx *ctx)
 	json_key(&w, "group-members");
 	json_array_begin(&w);
 	for (size_t i = 0; i < m->n_members; i++) {
-		json_object_begin(&w);
+		json_object_begin_inline(&w);
 		write_principal(&w, m, "group", m->members[i].group);
 		write_principal(&w, m, "member", m->members[i].member);
 		write_meta(&w, m, &m->members[i].meta);
@@ -382,7 +375,7 @@ bool render_model_json(struct render_ctx *ctx)
 	json_key(&w, "steps");
 	json_array_begin(&w);
 	for (size_t i = 0; i < m->n_steps; i++) {
-		json_object_begin(&w);
+		json_object_begin_inline(&w);
 		json_kv_string(&w, "kind", step_kind_name(m->steps[i].kind));
 		json_key(&w, "level");
 		if (m->steps[i].kind == STEP_WINMGMT_STANDALONE)

@@ -48,9 +48,15 @@ static void before_item(struct json_writer *w, bool is_key)
 			BUG("json: second top-level value");
 		return;
 	}
-	if (!w->first[w->depth - 1])
-		strbuf_addch(w->out, ',');
+	bool first = w->first[w->depth - 1];
 	w->first[w->depth - 1] = false;
+	if (w->inline_at && w->depth >= w->inline_at) {
+		if (!first)
+			strbuf_add(w->out, ", ", 2);
+		return;
+	}
+	if (!first)
+		strbuf_addch(w->out, ',');
 	newline_indent(w);
 }
 
@@ -68,15 +74,27 @@ static void close_container(struct json_writer *w, char c)
 	if (w->depth == 0 || w->after_key)
 		BUG("json: unbalanced '%c'", c);
 	bool empty = w->first[--w->depth];
-	if (!empty)
+	bool in_line = w->inline_at && w->depth + 1 >= w->inline_at;
+	if (!empty && !in_line)
 		newline_indent(w);
 	strbuf_addch(w->out, c);
+	if (w->inline_at && w->depth + 1 == w->inline_at)
+		w->inline_at = 0;
+}
+
+static void open_inline(struct json_writer *w, char c)
+{
+	open_container(w, c);
+	if (!w->inline_at)
+		w->inline_at = w->depth;
 }
 
 void json_object_begin(struct json_writer *w) { open_container(w, '{'); }
 void json_object_end(struct json_writer *w) { close_container(w, '}'); }
 void json_array_begin(struct json_writer *w) { open_container(w, '['); }
 void json_array_end(struct json_writer *w) { close_container(w, ']'); }
+void json_object_begin_inline(struct json_writer *w) { open_inline(w, '{'); }
+void json_array_begin_inline(struct json_writer *w) { open_inline(w, '['); }
 
 void json_quote(struct strbuf *out, const char *s, size_t len)
 {

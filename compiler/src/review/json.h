@@ -4,8 +4,8 @@
 // A small streaming JSON writer for the review outputs (diagnostics as JSON and
 // SARIF, plan.json), and a strict well-formedness check used to validate them.
 //
-// The writer pretty-prints with two-space indentation and a fixed key order (the
-// order of the calls), so output is byte-for-byte deterministic and diffs well in
+// The writer pretty-prints with two-space indentation (or one line per container
+// opened with *_begin_inline) and a fixed key order (the order of the calls), so output is byte-for-byte deterministic and diffs well in
 // golden files. Strings are written as valid JSON whatever bytes they hold:
 // control characters become \uXXXX escapes and bytes that are not UTF-8 become
 // U+FFFD, so hostile input can never produce a document a consumer rejects.
@@ -23,6 +23,7 @@ struct json_writer {
 	int depth;
 	bool first[JSON_MAX_DEPTH]; // no member written yet at this depth
 	bool after_key;             // a key was written; its value comes next
+	int inline_at;              // 0, or the depth from which items share one line
 };
 
 void json_init(struct json_writer *w, struct strbuf *out);
@@ -33,6 +34,11 @@ void json_object_begin(struct json_writer *w);
 void json_object_end(struct json_writer *w);
 void json_array_begin(struct json_writer *w);
 void json_array_end(struct json_writer *w);
+// An object or array written on one line, with everything inside it ({"a": 1, "b":
+// [2, 3]}): large documents (model.json) give one effect per line, which keeps
+// them compact and their diffs one line per changed effect.
+void json_object_begin_inline(struct json_writer *w);
+void json_array_begin_inline(struct json_writer *w);
 void json_key(struct json_writer *w, const char *key);
 void json_string(struct json_writer *w, const char *s);
 void json_string_len(struct json_writer *w, const char *s, size_t len);
