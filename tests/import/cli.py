@@ -7,6 +7,7 @@ the import fails.
 """
 import os
 import stat
+import subprocess
 import sys
 import tempfile
 
@@ -84,6 +85,11 @@ def main():
         with open(good_pol, "rb") as f:
             r2 = expect(["import", "-"], 0, stdin=f.read())
         check(b"outputs: [gpo]" in r2.stdout and b"'<stdin>'" in r2.stdout, "standard input as a Registry.pol")
+        if os.path.exists("/dev/full"):
+            with open("/dev/full", "wb") as full:
+                rc = subprocess.run([files.GPOC, "import", good_reg], stdout=full,
+                                    stderr=subprocess.DEVNULL).returncode
+            check(rc == 2, "a failed write to standard output is exit 2, not %d" % rc)
         r3 = expect(["import", good_reg, "-o", "-"], 0)
         check(r3.stdout == r.stdout, "-o - is standard output")
 

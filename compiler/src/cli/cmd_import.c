@@ -233,7 +233,7 @@ int cmd_import(int argc, char **argv)
 	case IMPORT_OK:
 		print_notes(name, &r);
 		if (output ? !write_atomically(output, &r.yaml)
-			   : fwrite(r.yaml.buf, 1, r.yaml.len, stdout) != r.yaml.len) {
+			   : fwrite(r.yaml.buf, 1, r.yaml.len, stdout) != r.yaml.len || fflush(stdout)) {
 			if (!output)
 				cli_error("cannot write the intent to standard output");
 			status = EXIT_USAGE;
