@@ -110,6 +110,15 @@ def main():
         expect(["import", bad_reg, "-o", out], 1)
         with open(out, encoding="utf-8") as f:
             check(f.read() == text, "a failed import leaves -o's file as it was")
+        # --domain-sid resolves domain aliases in SDDL values; the intent holds the SID.
+        da = os.path.join(tmp, "da.pol")
+        with open(da, "wb") as f:
+            f.write(files.pol([("SOFTWARE\\Policies\\Microsoft\\Windows NT\\DCOM", "MachineLaunchRestriction",
+                                REG_SZ, sz("O:BAG:BAD:(A;;CCDCLCSWRP;;;DA)"))]))
+        expect(["import", da], 1, ["needs the domain SID", "nothing written"])
+        r = expect(["import", da, "--domain-sid", "S-1-5-21-1-2-3"], 0)
+        check(b"'O:BAG:BAD:(A;;CCDCLCSWRP;;;S-1-5-21-1-2-3-512)'" in r.stdout, "DA resolved: " + r.stdout.decode())
+        expect(["import", da, "--domain-sid", "S-1-x"], 2, ["bad --domain-sid"])
         leftovers = [n for n in os.listdir(tmp) if ".tmp-" in n]
         check(not leftovers, "no temporary files left: %s" % leftovers)
     if FAILURES:

@@ -258,6 +258,28 @@ def test_reg(tmp):
     check(doc4["grants"] == doc["grants"], "REGEDIT4 and 5.00 files give the same grants")
 
 
+def test_stock_limit(tmp):
+    """The stock access limit as found: no override, and the one grant that makes
+    gpoc write it is neither risky (Everyone has remote access there) nor for
+    ANONYMOUS LOGON, but Distributed COM Users."""
+    stock = "O:BAG:BAD:(A;;CCDCLC;;;WD)(A;;CCDC;;;AN)(A;;CCDCLC;;;S-1-5-32-562)(A;;CCDCLC;;;LU)"
+    src = os.path.join(tmp, "stock.reg")
+    with open(src, "wb") as f:
+        f.write(files.reg5(["[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Ole]",
+                            '"MachineAccessRestriction"=' + files.hexbytes(sd_hex(stock))]))
+    r = files.run(["import", src])
+    check(r.returncode == 0, "stock limit: %s" % r.stderr.decode())
+    doc = yaml.load(r.stdout.decode("utf-8"), Loader=yaml.SafeLoader)
+    check("baselines" not in doc, "no override for the stock baseline")
+    check([(g["to"], g["rights"]) for g in doc["grants"]] == [("sid-s-1-5-32-562", ["local-access", "remote-access"])],
+          "stock limit grants: %s" % doc["grants"])
+    built = os.path.join(tmp, "stock-out")
+    check(files.run(["build", "-", "-o", built], stdin=r.stdout).returncode == 0, "stock limit builds")
+    got = files.set_entries(files.decode_json(os.path.join(built, "reg", "apply.reg")))
+    want = files.set_entries(files.decode_json(src))
+    check(got == want, "stock limit round trip: %s" % got)
+
+
 def test_many(tmp):
     """More failing settings than a diagnostics list keeps (500): every one must
     still be placed, and every good one imported."""
@@ -283,6 +305,7 @@ def test_many(tmp):
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         test_many(tmp)
+        test_stock_limit(tmp)
         test_pol(tmp)
         test_user_pol(tmp)
         test_reg(tmp)

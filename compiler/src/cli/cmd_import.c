@@ -27,7 +27,7 @@
 #include "review/lint.h"
 
 static const char usage_text[] =
-    "usage: gpoc import [-o OUT.yaml] [--policy NAME] FILE\n"
+    "usage: gpoc import [-o OUT.yaml] [--policy NAME] [--domain-sid SID] FILE\n"
     "\n"
     "Reads a .reg file (5.00 or REGEDIT4) or a computer GPO's Registry.pol ('-' reads\n"
     "standard input) and writes an intent of primitive grants that compiles back to\n"
@@ -39,6 +39,8 @@ static const char usage_text[] =
     "  -o, --output OUT.yaml   write the intent there (default: standard output)\n"
     "      --policy NAME       the policy name (default: the gpoc policy the file's\n"
     "                          rules came from, else 'imported')\n"
+    "      --domain-sid SID    resolve domain aliases (DA, DU, ...) in SDDL values;\n"
+    "                          the intent holds the SIDs in full\n"
     "  -h, --help              show this help\n"
     "\n"
     "Exit status: 0 imported (even with warnings), 1 the file is malformed, of no\n"
@@ -163,10 +165,12 @@ int cmd_import(int argc, char **argv)
 	static const struct option longopts[] = {
 	    {"output", required_argument, NULL, 'o'},
 	    {"policy", required_argument, NULL, 'p'},
+	    {"domain-sid", required_argument, NULL, 'd'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *output = NULL, *policy = NULL;
+	struct sid_context sids = {0};
 	int c;
 	optind = 1;
 	opterr = 0;
@@ -178,6 +182,15 @@ int cmd_import(int argc, char **argv)
 		case 'p':
 			policy = optarg;
 			break;
+		case 'd': {
+			const char *why;
+			if (!sid_parse(optarg, strlen(optarg), &sids.domain, &why)) {
+				cli_error("bad --domain-sid '%s': %s", optarg, why);
+				return EXIT_USAGE;
+			}
+			sids.has_domain = true;
+			break;
+		}
 		case 'h':
 			fputs(usage_text, stdout);
 			return EXIT_OK;
@@ -224,6 +237,7 @@ int cmd_import(int argc, char **argv)
 	    .policy = policy,
 	    .templates_dir = templates.buf,
 	    .verify = &verifier,
+	    .sids = &sids,
 	};
 	struct import_result r;
 	import_result_init(&r);

@@ -149,7 +149,7 @@ static bool read_descriptor(struct imp *im, const struct setting *s, struct item
 			skip(im, s, "must be a REG_SZ holding one SDDL string, not %s%s",
 			     type_text(im, v->type),
 			     v->type == REGT_SZ ? " data that is not one string" : "");
-		} else if (!sddl_parse(text.buf, text.len, NULL, &it->sd, &se)) {
+		} else if (!sddl_parse(text.buf, text.len, im->o->sids, &it->sd, &se)) {
 			skip(im, s, "is not valid SDDL: %s (at offset %zu)", se.message, se.offset);
 		} else {
 			ok = true;

@@ -39,6 +39,7 @@ struct import_options {
 	const char *policy;                   // policy name, or NULL: gpoc's own rule prefix, else "imported"
 	const char *templates_dir;            // .../templates: stock baselines
 	const struct import_verifier *verify; // NULL: intent_load and model_build only
+	const struct sid_context *sids;       // resolves DA, DU, ... in SDDL values; NULL for none
 };
 
 // A warning about one setting of the imported file, at its place there.

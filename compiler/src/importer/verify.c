@@ -299,8 +299,16 @@ static bool is_filler(const struct item *it, const struct igrant *g)
 	return g->filler || (it->kind == IT_APPID && it->variant == 1);
 }
 
+// Everyone or ANONYMOUS LOGON: harmless as a local-only filler, but a reviewer
+// should not have to stop at one.
+static bool broad(const struct sid *s)
+{
+	return s->authority == 1 ? s->sub_count == 1 && s->sub[0] == 0
+				 : s->authority == 5 && s->sub_count == 1 && s->sub[0] == 7;
+}
+
 // A filler grant only makes gpoc write the descriptor: one is enough, and a
-// harmless one is better than a risky one.
+// harmless one is better than a risky one (a grant for a named group better still).
 static void prune_fillers(struct imp *im)
 {
 	for (size_t i = 0; i < im->n_items; i++) {
@@ -308,11 +316,15 @@ static void prune_fillers(struct imp *im)
 		if (it->dropped || !it->n_grants || !is_filler(it, &it->grants[0]))
 			continue;
 		size_t keep = 0;
-		for (size_t j = 0; j < it->n_grants; j++)
-			if (!it->grants[j].risk) {
+		int best = -1;
+		for (size_t j = 0; j < it->n_grants; j++) {
+			const struct igrant *g = &it->grants[j];
+			int score = (g->risk ? 0 : 2) + (broad(&g->sid) ? 0 : 1);
+			if (score > best) {
+				best = score;
 				keep = j;
-				break;
 			}
+		}
 		for (size_t j = 0; j < it->n_grants; j++)
 			it->grants[j].removed = j != keep;
 	}
