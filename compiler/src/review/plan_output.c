@@ -22,6 +22,9 @@
 // Lines list at most this many principals or sources ("and N more"); plan.json
 // has them all.
 enum { LIST_SHOWN = 8 };
+// An object's section shows at most this many lines: a namespace granted to 2,000
+// principals would repeat every principal's section line by line (half of plan.md).
+enum { OBJECT_LINES_SHOWN = 100 };
 
 // Control characters and invalid bytes as \xNN: a name can never end a line, a
 // table row or a fenced block.
@@ -454,10 +457,14 @@ void plan_markdown(const struct plan *p, struct strbuf *out)
 		md_details_open(out, title.buf);
 		strbuf_release(&title);
 		struct strbuf blk = STRBUF_INIT;
-		for (size_t k = i; k < j; k++)
+		size_t shown = j - i <= OBJECT_LINES_SHOWN ? j - i : OBJECT_LINES_SHOWN;
+		for (size_t k = i; k < i + shown; k++)
 			diff_line(&blk, &p->v[k], LINE_UNDER_OBJECT, NULL);
 		md_fenced(out, "diff", &blk);
 		strbuf_release(&blk);
+		if (shown < j - i)
+			strbuf_addf(out, "And %zu more: each principal's section lists its own; plan.json has them all.\n\n",
+				    j - i - shown);
 		md_details_close(out);
 		i = j;
 	}
@@ -500,6 +507,11 @@ void plan_markdown(const struct plan *p, struct strbuf *out)
 }
 
 // --- JSON ---
+//
+// Pretty-printed down to the entries of the long lists (summary principals,
+// changes, risks, artifacts' change indexes, lint diagnostics), each on one line:
+// a 2,000-grant plan is a few megabytes instead of several times that, and a diff
+// of two plans is one line per change.
 
 static const char *op_name(enum plan_op op)
 {
@@ -613,7 +625,7 @@ void plan_json(const struct plan *p, struct strbuf *out)
 	struct who_group *who;
 	size_t n_who = group_by_principal(p, &who);
 	for (size_t k = 0; k < n_who; k++) {
-		json_object_begin(&w);
+		json_object_begin_inline(&w);
 		json_kv_string(&w, "key", who[k].who->key);
 		json_kv_string(&w, "name", who[k].who->display);
 		json_kv_int(&w, "added", (int64_t)who[k].t.add);
@@ -629,7 +641,7 @@ void plan_json(const struct plan *p, struct strbuf *out)
 	json_array_begin(&w);
 	for (size_t i = 0; i < p->n; i++) {
 		const struct plan_change *c = &p->v[i];
-		json_object_begin(&w);
+		json_object_begin_inline(&w);
 		json_kv_string(&w, "op", op_name(c->op));
 		json_kv_string(&w, "kind", kind_name(c->kind));
 		json_key(&w, "object");
@@ -679,7 +691,7 @@ void plan_json(const struct plan *p, struct strbuf *out)
 	json_array_begin(&w);
 	for (size_t i = 0; i < p->n_risks; i++) {
 		const struct plan_risk *r = &p->risks[i];
-		json_object_begin(&w);
+		json_object_begin_inline(&w);
 		json_kv_string(&w, "op", op_name(r->op));
 		json_kv_string(&w, "risk", r->risk);
 		json_kv_string(&w, "reason", r->op == PLAN_REMOVE ? NULL : r->reason);
@@ -700,7 +712,7 @@ void plan_json(const struct plan *p, struct strbuf *out)
 		json_object_begin(&w);
 		json_kv_string(&w, "target", target_name(bit));
 		json_key(&w, "changes");
-		json_array_begin(&w);
+		json_array_begin_inline(&w);
 		for (size_t i = 0; i < p->n; i++)
 			if (p->v[i].targets & bit)
 				json_int(&w, (int64_t)i);
@@ -723,7 +735,7 @@ void plan_json(const struct plan *p, struct strbuf *out)
 	json_array_begin(&w);
 	for (size_t i = 0; i < p->lint.n; i++) {
 		const struct diag_entry *e = &p->lint.v[i];
-		json_object_begin(&w);
+		json_object_begin_inline(&w);
 		json_kv_string(&w, "severity", e->severity == DIAG_ERROR ? "error" : e->severity == DIAG_WARNING ? "warning" : "note");
 		json_kv_string(&w, "rule", e->rule);
 		json_kv_string(&w, "file", e->pos.file ? e->pos.file->name : NULL);
