@@ -11,6 +11,8 @@ import subprocess
 import sys
 import tempfile
 
+# No __pycache__ in the source tree.
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import files  # noqa: E402
 from files import REG_DWORD, REG_SZ, dword, sz  # noqa: E402

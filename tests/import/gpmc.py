@@ -18,6 +18,8 @@ import tempfile
 
 import yaml
 
+# No __pycache__ in the source tree.
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import files  # noqa: E402
 from files import REG_BINARY, REG_DWORD, REG_MULTI_SZ, REG_NONE, REG_SZ, dword, sz  # noqa: E402
