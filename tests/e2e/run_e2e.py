@@ -202,6 +202,18 @@ def test_decode_reads_what_build_wrote(work):
     check(gpoc(["decode", os.path.join(work, "missing")]).returncode == 2, "missing file exits 2")
 
 
+def test_limits_refused_at_the_grant(work):
+    # Registry.pol holds value names of at most 259 characters: refused at the grant,
+    # never reported as a self-check failure.
+    intent = os.path.join(work, "long.yaml")
+    with open(intent, "w") as fh:
+        fh.write("gpoc: 1\npolicy: {name: longname}\ngrants:\n  - allow: registry-value\n"
+                 "    key: 'HKLM\\SOFTWARE\\Contoso'\n    name: %s\n    type: REG_DWORD\n    data: 1\n" % ("x" * 300))
+    r = gpoc(["build", intent, "-o", os.path.join(work, "o"), "--target", "gpo"])
+    check(r.returncode == 1 and b"long.yaml:4:" in r.stderr and b"at most 259" in r.stderr
+          and b"internal error" not in r.stderr, "long value name refused at its grant (%s)" % r.stderr[:300])
+
+
 def main():
     with tempfile.TemporaryDirectory() as work:
         for name, fn in sorted(globals().items()):

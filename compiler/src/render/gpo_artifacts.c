@@ -102,8 +102,22 @@ static void add_registry_values(struct gpo_build *b)
 			     "a computer GPO holds machine settings only");
 			continue;
 		}
-		pol_doc_add(&b->pol, &r->value);
-		b->extensions |= GPO_EXT_REGISTRY;
+		// What Registry.pol cannot hold is refused here, at the grant, so that a
+		// failure of pol_write() below can only be a gpoc bug.
+		struct strbuf why = STRBUF_INIT, name16 = STRBUF_INIT;
+		utf8_to_utf16le(&name16, r->value.name, strlen(r->value.name));
+		if (!reg_key_check(r->value.key, false, &why)) {
+			fail(b, &r->meta, "a registry value", why.buf);
+		} else if (name16.len / 2 > POL_MAX_VALUE_NAME) {
+			strbuf_addf(&why, "its name is %zu characters long; Registry.pol value names have at most %d",
+				    name16.len / 2, POL_MAX_VALUE_NAME);
+			fail(b, &r->meta, "a registry value", why.buf);
+		} else {
+			pol_doc_add(&b->pol, &r->value);
+			b->extensions |= GPO_EXT_REGISTRY;
+		}
+		strbuf_release(&why);
+		strbuf_release(&name16);
 	}
 }
 
