@@ -81,14 +81,20 @@ void strbuf_addbuf(struct strbuf *sb, const struct strbuf *other)
 
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 {
+	// Format into the free space first: a second vsnprintf only when it is short
+	// (renderers call this hundreds of thousands of times per build).
+	if (sb->alloc - sb->len < 64)
+		strbuf_grow(sb, 64);
 	va_list cp;
 	va_copy(cp, ap);
-	int n = vsnprintf(NULL, 0, fmt, cp);
+	int n = vsnprintf(sb->buf + sb->len, sb->alloc - sb->len, fmt, cp);
 	va_end(cp);
 	if (n < 0)
 		BUG("vsnprintf failed for format '%s'", fmt);
-	strbuf_grow(sb, (size_t)n);
-	vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
+	if ((size_t)n >= sb->alloc - sb->len) {
+		strbuf_grow(sb, (size_t)n);
+		vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
+	}
 	sb->len += (size_t)n;
 }
 
