@@ -104,10 +104,14 @@ static const struct {
 	unsigned target;
 	bool (*render)(struct render_ctx *ctx);
 } stage_renderers[] = {
-	{ "render model", TARGET_MODEL, render_model_json }, { "render sddl", TARGET_SDDL, render_sddl },
-	{ "render netsh", TARGET_NETSH, render_netsh },      { "render reg", TARGET_REG, render_reg },
-	{ "render ps1", TARGET_PS1, render_ps1 },             { "render gpo", TARGET_GPO, render_gpo },
-	{ "render admx", TARGET_ADMX, render_admx },          { "render plan", TARGET_PLAN, render_plan },
+	{ "render model", TARGET_MODEL, render_model_json },
+	{ "render sddl", TARGET_SDDL, render_sddl },
+	{ "render netsh", TARGET_NETSH, render_netsh },
+	{ "render reg", TARGET_REG, render_reg },
+	{ "render ps1", TARGET_PS1, render_ps1 },
+	{ "render gpo", TARGET_GPO, render_gpo },
+	{ "render admx", TARGET_ADMX, render_admx },
+	{ "render plan", TARGET_PLAN, render_plan },
 };
 
 enum { N_STAGES = 4 + sizeof(stage_renderers) / sizeof(stage_renderers[0]) };
