@@ -25,29 +25,6 @@ void gpoc_free(void *p)
 	free(p);
 }
 
-static bool parse_targets(const char *list, unsigned *out, struct strbuf *err)
-{
-	*out = 0;
-	if (!list)
-		return true;
-	const char *p = list;
-	for (;;) {
-		const char *comma = strchr(p, ',');
-		size_t n = comma ? (size_t)(comma - p) : strlen(p);
-		char *name = xstrndup(p, n);
-		unsigned t = !strcmp(name, "all") ? TARGET_ALL : target_from_name(name);
-		if (!t)
-			strbuf_addf(err, "unknown target '%s'", name);
-		free(name);
-		if (!t)
-			return false;
-		*out |= t;
-		if (!comma)
-			return true;
-		p = comma + 1;
-	}
-}
-
 static char *diagnostics_text(const struct diag *d, int format)
 {
 	char *text = NULL;
@@ -85,7 +62,7 @@ int gpoc_build(const struct gpoc_build_options *options, char **diagnostics)
 	if (!options->datadir) {
 		strbuf_addstr(&err, "gpoc_build: options->datadir is required");
 		status = GPOC_IO_ERROR;
-	} else if (!parse_targets(options->targets, &req.targets, &err)) {
+	} else if (options->targets && !targets_parse(options->targets, &req.targets, &err)) {
 		status = GPOC_IO_ERROR;
 	} else {
 		status = (int)build_run(&session, &req, &d, &err, NULL);

@@ -81,26 +81,12 @@ void cli_print_diagnostics(const struct diag *d, enum diag_format fmt)
 
 bool cli_parse_targets(const char *list, unsigned *out)
 {
-	*out = 0;
-	const char *p = list;
-	for (;;) {
-		const char *comma = strchr(p, ',');
-		size_t n = comma ? (size_t)(comma - p) : strlen(p);
-		char *name = xstrndup(p, n);
-		unsigned t = !strcmp(name, "all") ? TARGET_ALL : target_from_name(name);
-		if (!t) {
-			cli_error("unknown target '%s'; use model, sddl, netsh, reg, ps1, gpo, admx, plan "
-				  "or all, separated by commas",
-				  name);
-			free(name);
-			return false;
-		}
-		free(name);
-		*out |= t;
-		if (!comma)
-			return true;
-		p = comma + 1;
-	}
+	struct strbuf err = STRBUF_INIT;
+	bool ok = targets_parse(list, out, &err);
+	if (!ok)
+		cli_error("%s", err.buf);
+	strbuf_release(&err);
+	return ok;
 }
 
 static bool is_dir(const char *path)

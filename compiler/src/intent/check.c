@@ -55,6 +55,28 @@ const char *target_name(unsigned one_target)
 	return NULL;
 }
 
+bool targets_parse(const char *list, unsigned *out, struct strbuf *err)
+{
+	*out = 0;
+	for (const char *p = list;;) {
+		const char *comma = strchr(p, ',');
+		size_t n = comma ? (size_t)(comma - p) : strlen(p);
+		char *name = xstrndup(p, n);
+		unsigned t = !strcmp(name, "all") ? TARGET_ALL : target_from_name(name);
+		if (!t)
+			strbuf_addf(err, "unknown target '%s'; use model, sddl, netsh, reg, ps1, gpo, admx, plan "
+					 "or all, separated by commas",
+				    name);
+		free(name);
+		if (!t)
+			return false;
+		*out |= t;
+		if (!comma)
+			return true;
+		p = comma + 1;
+	}
+}
+
 bool intent_is_grant_key(const char *key)
 {
 	for (size_t i = 0; i < INTENT_N_GRANT_KEYS; i++)

@@ -10,6 +10,7 @@
 
 #include "core/arena.h"
 #include "core/diag.h"
+#include "core/strbuf.h"
 #include "intent/ynode.h"
 #include "sd/sid.h"
 
@@ -30,6 +31,9 @@ enum target {
 // "netsh" -> TARGET_NETSH; 0 if unknown.
 unsigned target_from_name(const char *name);
 const char *target_name(unsigned one_target);
+// "netsh,reg" or "all" into TARGET_* bits; false with a message naming the accepted
+// targets in `err`.
+bool targets_parse(const char *list, unsigned *out, struct strbuf *err);
 
 struct principal {
 	const char *key;     // the name under `principals:`; NULL for principals made by templates
