@@ -178,8 +178,10 @@ static void test_golden(void **state)
 
 	static const char *const paths[] = {
 		"admx/en-US/gpoc-monitoring.adml",
+		"admx/en-US/gpoc-windows.adml",
 		"admx/en-US/gpoc.adml",
 		"admx/gpoc-monitoring.admx",
+		"admx/gpoc-windows.admx",
 		"admx/gpoc.admx",
 	};
 	assert_int_equal(r.out.n, ARRAY_SIZE(paths));
@@ -191,11 +193,11 @@ static void test_golden(void **state)
 		strbuf_release(&golden);
 	}
 	// The base pair is the one admx_write_base writes (same bytes as its golden file).
-	assert_golden("gpoc.admx", r.out.v[3]->bytes.buf, r.out.v[3]->bytes.len);
-	assert_golden("gpoc.adml", r.out.v[1]->bytes.buf, r.out.v[1]->bytes.len);
+	assert_golden("gpoc.admx", r.out.v[5]->bytes.buf, r.out.v[5]->bytes.len);
+	assert_golden("gpoc.adml", r.out.v[2]->bytes.buf, r.out.v[2]->bytes.len);
 
 	// Facts stated independently of the golden files.
-	const char *admx = r.out.v[2]->bytes.buf, *adml = r.out.v[0]->bytes.buf;
+	const char *admx = r.out.v[3]->bytes.buf, *adml = r.out.v[0]->bytes.buf;
 	assert_null(strstr(admx, "LocalAccountTokenFilterPolicy"));
 	assert_null(strstr(admx, "MachineLaunchRestriction"));
 	assert_contains(admx, "<policy name=\"Flag\" class=\"User\"");
@@ -208,7 +210,7 @@ static void test_golden(void **state)
 	assert_contains(adml, "Requested by: wmi-callbacks, remote-wmi.");
 	assert_contains(adml, "This value lies outside SOFTWARE\\Policies");
 	struct strbuf err = STRBUF_INIT;
-	assert_true(admx_check_pair(admx, r.out.v[2]->bytes.len, adml, r.out.v[0]->bytes.len,
+	assert_true(admx_check_pair(admx, r.out.v[3]->bytes.len, adml, r.out.v[0]->bytes.len,
 				    source_path("schemas"), &err));
 	strbuf_release(&err);
 	rendered_release(&r);
@@ -232,25 +234,57 @@ static void test_deterministic(void **state)
 	rendered_release(&b);
 }
 
-static void test_nothing_to_write(void **state)
+// The Windows settings without a stock template are always written, also for an
+// intent with no registry values: a GPO author gets them from any build.
+static void test_windows_template_always(void **state)
 {
 	(void)state;
 	struct rendered r;
 	struct model empty = model_of(NULL, 0);
 	render(&empty, getenv("GPOC_SOURCE_DIR"), &r);
 	assert_true(r.ok);
-	assert_int_equal(r.out.n, 0);
 	assert_int_equal(r.d.n, 0);
+	assert_int_equal(r.out.n, 4);
+	assert_string_equal(r.out.v[0]->path, "admx/en-US/gpoc-windows.adml");
+	assert_string_equal(r.out.v[2]->path, "admx/gpoc-windows.admx");
+	const char *admx = r.out.v[2]->bytes.buf, *adml = r.out.v[0]->bytes.buf;
+	static const char *const names[] = { "AllowAnonymousCallback", "UnsecAppAccessControlDefault",
+					     "LocalAccountTokenFilterPolicy",
+					     "RequireIntegrityActivationAuthenticationLevel",
+					     "RaiseActivationAuthenticationLevel" };
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		assert_contains(admx, names[i]);
+	// The DCOM hardening values can be set to 1 or deleted, never to 0.
+	assert_contains(admx, "<decimal id=\"RequireIntegrityActivationAuthenticationLevel\" "
+			      "valueName=\"RequireIntegrityActivationAuthenticationLevel\" required=\"true\" "
+			      "minValue=\"1\" maxValue=\"1\"/>");
+	struct strbuf err = STRBUF_INIT;
+	assert_true(admx_check_pair(admx, r.out.v[2]->bytes.len, adml, r.out.v[0]->bytes.len, source_path("schemas"),
+				    &err));
+	strbuf_release(&err);
 	rendered_release(&r);
 
-	// Only a stock-template value and a binary one: no ADMX, one note.
+	// Only a stock-template value and a binary one: no per-policy pair, one note.
 	struct m_registry v[] = { values[0], values[3] };
 	struct model m = model_of(v, ARRAY_SIZE(v));
 	render(&m, getenv("GPOC_SOURCE_DIR"), &r);
 	assert_true(r.ok);
-	assert_int_equal(r.out.n, 0);
+	assert_int_equal(r.out.n, 4);
+	for (size_t i = 0; i < r.out.n; i++)
+		assert_null(strstr(r.out.v[i]->path, "monitoring"));
 	assert_int_equal(r.d.n, 1);
 	assert_int_equal(r.d.v[0].severity, DIAG_NOTE);
+	rendered_release(&r);
+
+	// The template's policy name is reserved.
+	struct intent reserved = the_intent;
+	reserved.policy.name = "Windows";
+	struct model m2 = model_of(NULL, 0);
+	m2.intent = &reserved;
+	render(&m2, getenv("GPOC_SOURCE_DIR"), &r);
+	assert_false(r.ok);
+	assert_int_equal(r.out.n, 0);
+	assert_contains(r.d.v[0].message, "is reserved for gpoc's template of Windows settings");
 	rendered_release(&r);
 }
 
@@ -304,7 +338,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_golden),
 		cmocka_unit_test(test_deterministic),
-		cmocka_unit_test(test_nothing_to_write),
+		cmocka_unit_test(test_windows_template_always),
 		cmocka_unit_test(test_unusable_text_is_an_error),
 		cmocka_unit_test(test_missing_schemas_fail),
 	};

@@ -257,6 +257,72 @@ static void add_artifact(struct render_ctx *ctx, const char *path, const struct 
 	strbuf_addbuf(artifact_add(ctx->out, path), bytes);
 }
 
+// The registry settings behind gpoc's capabilities that no stock ADMX covers
+// (DOMAIN.md §1). They are written as one template of their own, admx/gpoc-windows.admx,
+// whenever the admx target is built, so a GPO author can manage them from any
+// central store; the bytes are the same for every intent. The DCOM hardening
+// values are number boxes limited to 1: Enabled writes 1, Disabled deletes the
+// value (Windows then enforces hardening anyway), and 0 cannot be chosen.
+#define WINDOWS_ADMX_POLICY "windows"
+static const struct admx_setting windows_settings[] = {
+	{ .cls = ADMX_MACHINE, .key = "SOFTWARE\\Microsoft\\WBEM\\CIMOM", .value_name = "AllowAnonymousCallback",
+	  .kind = ADMX_SWITCH, .on = 1, .off = 0, .display = "Allow anonymous WMI callbacks",
+	  .explain = "Enabled sets HKLM\\SOFTWARE\\Microsoft\\WBEM\\CIMOM\\AllowAnonymousCallback to 1: WMI accepts "
+		     "asynchronous callbacks from anonymous callers. Only for machines without a trust between "
+		     "them; Microsoft advises against it inside a domain. Disabled sets 0." },
+	{ .cls = ADMX_MACHINE, .key = "SOFTWARE\\Microsoft\\WBEM\\CIMOM", .value_name = "UnsecAppAccessControlDefault",
+	  .kind = ADMX_SWITCH, .on = 1, .off = 0, .display = "Check access of WMI asynchronous callbacks (unsecapp)",
+	  .explain = "Enabled sets HKLM\\SOFTWARE\\Microsoft\\WBEM\\CIMOM\\UnsecAppAccessControlDefault to 1: "
+		     "unsecapp.exe checks who delivers asynchronous callbacks. Disabled sets 0: callbacks are "
+		     "not checked." },
+	{ .cls = ADMX_MACHINE, .key = "SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System",
+	  .value_name = "LocalAccountTokenFilterPolicy", .kind = ADMX_SWITCH, .on = 1, .off = 0,
+	  .display = "Disable UAC remote restrictions for local administrator accounts",
+	  .explain = "Enabled sets LocalAccountTokenFilterPolicy to 1: local accounts in Administrators get "
+		     "an unfiltered token over the network, which weakens pass-the-hash protection. It only "
+		     "matters for local accounts; a non-administrator group never needs it. Disabled sets 0." },
+	{ .cls = ADMX_MACHINE, .key = "SOFTWARE\\Microsoft\\Ole\\AppCompat",
+	  .value_name = "RequireIntegrityActivationAuthenticationLevel", .kind = ADMX_DECIMAL, .min = 1, .max = 1,
+	  .def = 1, .display = "DCOM hardening: require integrity for activation (KB5004442)",
+	  .explain = "Enabled sets RequireIntegrityActivationAuthenticationLevel to 1. Disabled deletes the "
+		     "value; Windows enforces the hardening since March 2023 either way. 0 cannot be set here: "
+		     "it would turn the hardening off (CVE-2021-26414)." },
+	{ .cls = ADMX_MACHINE, .key = "SOFTWARE\\Microsoft\\Ole\\AppCompat",
+	  .value_name = "RaiseActivationAuthenticationLevel", .kind = ADMX_DECIMAL, .min = 1, .max = 1, .def = 1,
+	  .display = "DCOM hardening: raise the activation authentication level (KB5004442)",
+	  .explain = "Enabled sets RaiseActivationAuthenticationLevel to 1. Disabled deletes the value. 0 "
+		     "cannot be set here: it would turn the hardening off (CVE-2021-26414)." },
+};
+
+// Renders admx/gpoc-windows.admx and its ADML into the buffers; false after an
+// error in ctx->d.
+static bool write_windows_template(struct render_ctx *ctx, const char *schema_dir, struct strbuf *admx,
+				   struct strbuf *adml)
+{
+	const struct intent *in = ctx->m->intent;
+	if (!ascii_strcasecmp(in->policy.name, WINDOWS_ADMX_POLICY)) {
+		diag_error(ctx->d, in->policy.pos,
+			   "policy name '%s' is reserved for gpoc's template of Windows settings "
+			   "(admx/gpoc-" WINDOWS_ADMX_POLICY ".admx); choose another name",
+			   in->policy.name);
+		return false;
+	}
+	struct admx_doc doc = {
+		.policy = WINDOWS_ADMX_POLICY,
+		.title = "Windows DCOM and WMI settings without a stock template",
+		.description = "Registry settings that remote WMI and DCOM access depend on and that no "
+			       "Windows ADMX template covers. Written by gpoc, the same for every policy.",
+		.settings = windows_settings,
+		.n_settings = ARRAY_SIZE(windows_settings),
+	};
+	struct strbuf err = STRBUF_INIT;
+	bool ok = admx_write(&doc, schema_dir, admx, adml, &err);
+	if (!ok)
+		diag_error(ctx->d, in->policy.pos, "%s", err.buf);
+	strbuf_release(&err);
+	return ok;
+}
+
 bool render_admx(struct render_ctx *ctx)
 {
 	const struct model *m = ctx->m;
@@ -265,6 +331,7 @@ bool render_admx(struct render_ctx *ctx)
 	struct admx_value *values = xcalloc(m->n_values ? m->n_values : 1, sizeof(*values));
 	struct strbuf schemas = STRBUF_INIT, err = STRBUF_INIT, path = STRBUF_INIT;
 	struct strbuf admx = STRBUF_INIT, adml = STRBUF_INIT, base_admx = STRBUF_INIT, base_adml = STRBUF_INIT;
+	struct strbuf win_admx = STRBUF_INIT, win_adml = STRBUF_INIT;
 	size_t n = 0;
 	bool failed = false;
 
@@ -281,12 +348,22 @@ bool render_admx(struct render_ctx *ctx)
 			strbuf_release(&values[n].explain);
 		}
 	}
-	if (failed || !n)
+	if (failed)
 		goto out;
-
-	if (in->policy.description &&
+	if (n && in->policy.description &&
 	    !xml_text_check("policy description", in->policy.description, XML_TEXT_MULTILINE, &err)) {
 		diag_error(ctx->d, in->policy.pos, "%s", err.buf);
+		failed = true;
+		goto out;
+	}
+	// Every file is rendered before any is added, so a failure adds none.
+	strbuf_addf(&schemas, "%s/schemas", ctx->datadir);
+	if (!admx_write_base(schemas.buf, &base_admx, &base_adml, &err)) {
+		diag_error(ctx->d, in->policy.pos, "%s", err.buf);
+		failed = true;
+		goto out;
+	}
+	if (!write_windows_template(ctx, schemas.buf, &win_admx, &win_adml)) {
 		failed = true;
 		goto out;
 	}
@@ -297,20 +374,22 @@ bool render_admx(struct render_ctx *ctx)
 		.settings = settings,
 		.n_settings = n,
 	};
-	strbuf_addf(&schemas, "%s/schemas", ctx->datadir);
-	if (!admx_write(&doc, schemas.buf, &admx, &adml, &err) ||
-	    !admx_write_base(schemas.buf, &base_admx, &base_adml, &err)) {
+	if (n && !admx_write(&doc, schemas.buf, &admx, &adml, &err)) {
 		diag_error(ctx->d, in->policy.pos, "%s", err.buf);
 		failed = true;
 		goto out;
 	}
 	add_artifact(ctx, "admx/gpoc.admx", &base_admx);
 	add_artifact(ctx, "admx/en-US/gpoc.adml", &base_adml);
-	strbuf_addf(&path, "admx/gpoc-%s.admx", in->policy.name);
-	add_artifact(ctx, path.buf, &admx);
-	strbuf_reset(&path);
-	strbuf_addf(&path, "admx/en-US/gpoc-%s.adml", in->policy.name);
-	add_artifact(ctx, path.buf, &adml);
+	add_artifact(ctx, "admx/gpoc-" WINDOWS_ADMX_POLICY ".admx", &win_admx);
+	add_artifact(ctx, "admx/en-US/gpoc-" WINDOWS_ADMX_POLICY ".adml", &win_adml);
+	if (n) {
+		strbuf_addf(&path, "admx/gpoc-%s.admx", in->policy.name);
+		add_artifact(ctx, path.buf, &admx);
+		strbuf_reset(&path);
+		strbuf_addf(&path, "admx/en-US/gpoc-%s.adml", in->policy.name);
+		add_artifact(ctx, path.buf, &adml);
+	}
 out:
 	for (size_t i = 0; i < n; i++) {
 		strbuf_release(&values[i].text);
@@ -325,5 +404,7 @@ out:
 	strbuf_release(&adml);
 	strbuf_release(&base_admx);
 	strbuf_release(&base_adml);
+	strbuf_release(&win_admx);
+	strbuf_release(&win_adml);
 	return !failed;
 }
