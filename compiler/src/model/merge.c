@@ -625,7 +625,8 @@ static void merge_rules(struct expand *x)
 	free(srcs);
 
 	// In id order (model.h); a part's id must not meet another rule's.
-	qsort(out, n_out, sizeof(*out), cmp_m_rule_id);
+	if (n_out) // qsort with a NULL array is undefined even for zero elements
+		qsort(out, n_out, sizeof(*out), cmp_m_rule_id);
 	m->rules = arena_array(x->a, n_out ? n_out : 1, sizeof(*m->rules));
 	for (size_t i = 0; i < n_out; i++) {
 		if (m->n_rules && !strcmp(m->rules[m->n_rules - 1].rule.id, out[i].rule.id)) {
