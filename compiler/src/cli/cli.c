@@ -1,6 +1,8 @@
 // Command dispatch, --help and --version, and the helpers every command shares.
 #include "cli/cli.h"
 
+#include <getopt.h>
+
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -87,6 +89,35 @@ bool cli_parse_targets(const char *list, unsigned *out)
 		cli_error("%s", err.buf);
 	strbuf_release(&err);
 	return ok;
+}
+
+int cli_pipeline_option(int c, const char *arg, struct pipeline_options *o)
+{
+	switch (c) {
+	case 't':
+		return cli_parse_targets(arg, &o->targets) ? 1 : -1;
+	case 'C':
+		GROW(o->capability_dirs, o->alloc_capability_dirs, o->n_capability_dirs + 1);
+		o->capability_dirs[o->n_capability_dirs++] = arg;
+		return 1;
+	case 'D':
+		return cli_parse_diag_format(arg, &o->format) ? 1 : -1;
+	}
+	return 0;
+}
+
+void cli_pipeline_options_release(struct pipeline_options *o)
+{
+	free(o->capability_dirs);
+	memset(o, 0, sizeof(*o));
+}
+
+void cli_option_error(int c, char **argv, const char *command)
+{
+	if (c == ':')
+		cli_error("option '%s' needs a value", argv[optind - 1]);
+	else
+		cli_error("unknown option '%s'; see 'gpoc %s --help'", argv[optind - 1], command);
 }
 
 static bool is_dir(const char *path)

@@ -34,6 +34,20 @@ void cli_print_diagnostics(const struct diag *d, enum diag_format fmt);
 // accepted targets on failure.
 bool cli_parse_targets(const char *list, unsigned *out);
 
+// Options build and check share: -t/--target, -C/--capabilities, --diagnostics.
+struct pipeline_options {
+	unsigned targets;       // 0: each intent's outputs
+	const char **capability_dirs;
+	size_t n_capability_dirs, alloc_capability_dirs;
+	enum diag_format format;
+};
+// Handles getopt_long's result `c` ('t', 'C' or 'D') with its argument. Returns 1 if
+// handled, 0 if `c` is not a shared option, -1 after printing a usage error.
+int cli_pipeline_option(int c, const char *arg, struct pipeline_options *o);
+void cli_pipeline_options_release(struct pipeline_options *o);
+// The usage error for getopt_long's ':' (missing value) and '?' (unknown option).
+void cli_option_error(int c, char **argv, const char *command);
+
 // Directory holding templates/ and schemas/: $GPOC_DATADIR, else the installed
 // share/gpoc next to the executable, else the source tree this binary was built from.
 const char *cli_datadir(void);

@@ -37,42 +37,30 @@ int cmd_build(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct build_request req = { 0 };
-	const char **cap_dirs = NULL;
-	size_t n_cap = 0, alloc_cap = 0;
-	enum diag_format fmt = DIAG_FORMAT_GCC;
+	struct pipeline_options po = { 0 };
 	int c, status = EXIT_USAGE;
 
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":o:t:C:h", longopts, NULL)) != -1) {
+		int shared = cli_pipeline_option(c, optarg, &po);
+		if (shared < 0)
+			goto out;
+		if (shared)
+			continue;
 		switch (c) {
 		case 'o':
 			req.output_dir = optarg;
 			break;
-		case 't':
-			if (!cli_parse_targets(optarg, &req.targets))
-				goto out;
-			break;
-		case 'C':
-			GROW(cap_dirs, alloc_cap, n_cap + 1);
-			cap_dirs[n_cap++] = optarg;
-			break;
 		case 'd':
 			req.depfile = optarg;
-			break;
-		case 'D':
-			if (!cli_parse_diag_format(optarg, &fmt))
-				goto out;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			status = EXIT_OK;
 			goto out;
-		case ':':
-			cli_error("option '%s' needs a value", argv[optind - 1]);
-			goto out;
 		default:
-			cli_error("unknown option '%s'; see 'gpoc build --help'", argv[optind - 1]);
+			cli_option_error(c, argv, "build");
 			goto out;
 		}
 	}
@@ -86,8 +74,9 @@ int cmd_build(int argc, char **argv)
 	}
 	req.intents = (const char *const *)argv + optind;
 	req.n_intents = (size_t)(argc - optind);
-	req.capability_dirs = cap_dirs;
-	req.n_capability_dirs = n_cap;
+	req.targets = po.targets;
+	req.capability_dirs = po.capability_dirs;
+	req.n_capability_dirs = po.n_capability_dirs;
 	req.datadir = cli_datadir();
 
 	struct build_session session;
@@ -98,14 +87,16 @@ int cmd_build(int argc, char **argv)
 	struct artifact_set files;
 	artifact_set_init(&files);
 	enum build_status st = build_run(&session, &req, &d, &err, &files);
-	cli_print_diagnostics(&d, fmt);
+	cli_print_diagnostics(&d, po.format);
 	if (st == BUILD_IO_ERROR) {
 		cli_error("%s", err.buf);
 		status = EXIT_USAGE;
 	} else if (st == BUILD_INPUT_ERRORS) {
 		status = EXIT_INPUT;
 	} else {
-		fprintf(stderr, "gpoc: wrote %zu files to %s\n", files.n, req.output_dir);
+		// JSON and SARIF readers parse standard error whole: no chatter then.
+		if (po.format == DIAG_FORMAT_GCC)
+			fprintf(stderr, "gpoc: wrote %zu files to %s\n", files.n, req.output_dir);
 		status = EXIT_OK;
 	}
 	artifact_set_release(&files);
@@ -113,6 +104,6 @@ int cmd_build(int argc, char **argv)
 	diag_release(&d);
 	build_session_release(&session);
 out:
-	free(cap_dirs);
+	cli_pipeline_options_release(&po);
 	return status;
 }

@@ -38,39 +38,24 @@ int cmd_check(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	enum diag_format fmt = DIAG_FORMAT_GCC;
-	const char **cap_dirs = NULL;
-	size_t n_cap = 0, alloc_cap = 0;
-	unsigned targets = 0;
+	struct pipeline_options po = { 0 };
 	int c, status = EXIT_USAGE;
 
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":C:t:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'D':
-			if (!cli_parse_diag_format(optarg, &fmt))
-				goto out;
-			break;
-		case 'C':
-			GROW(cap_dirs, alloc_cap, n_cap + 1);
-			cap_dirs[n_cap++] = optarg;
-			break;
-		case 't':
-			if (!cli_parse_targets(optarg, &targets))
-				goto out;
-			break;
-		case 'h':
+		int shared = cli_pipeline_option(c, optarg, &po);
+		if (shared < 0)
+			goto out;
+		if (shared)
+			continue;
+		if (c == 'h') {
 			fputs(usage_text, stdout);
 			status = EXIT_OK;
 			goto out;
-		case ':':
-			cli_error("option '%s' needs a value", argv[optind - 1]);
-			goto out;
-		default:
-			cli_error("unknown option '%s'; see 'gpoc check --help'", argv[optind - 1]);
-			goto out;
 		}
+		cli_option_error(c, argv, "check");
+		goto out;
 	}
 	if (optind >= argc) {
 		cli_error("no intent given; usage: gpoc check INTENT...");
@@ -93,9 +78,9 @@ int cmd_check(int argc, char **argv)
 		struct build_request req = {
 			.intents = one,
 			.n_intents = 1,
-			.targets = targets,
-			.capability_dirs = cap_dirs,
-			.n_capability_dirs = n_cap,
+			.targets = po.targets,
+			.capability_dirs = po.capability_dirs,
+			.n_capability_dirs = po.n_capability_dirs,
 			.datadir = cli_datadir(),
 		};
 		struct strbuf err = STRBUF_INIT;
@@ -108,10 +93,10 @@ int cmd_check(int argc, char **argv)
 		}
 		strbuf_release(&err);
 	}
-	cli_print_diagnostics(&d, fmt);
+	cli_print_diagnostics(&d, po.format);
 	diag_release(&d);
 	build_session_release(&session);
 out:
-	free(cap_dirs);
+	cli_pipeline_options_release(&po);
 	return status;
 }
