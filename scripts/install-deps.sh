@@ -9,7 +9,7 @@ packages=(
 	libcmocka-dev                             # unit tests
 	clang libclang-rt-dev                     # fuzz targets (libFuzzer) and sanitizers
 	python3 python3-jsonschema python3-yaml   # schema and golden-file tests
-	libxml2-utils                             # xmllint, used by XML tests
+	ninja-build                               # depfile test: ninja reads gpoc's depfiles back
 )
 
 missing=()
