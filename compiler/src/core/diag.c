@@ -150,7 +150,7 @@ const char *src_line(const struct src_file *f, uint32_t line, size_t *len)
 	return p;
 }
 
-static const char *severity_name(enum diag_severity s)
+const char *diag_severity_name(enum diag_severity s)
 {
 	switch (s) {
 	case DIAG_ERROR: return "error";
@@ -226,7 +226,7 @@ void diag_print_entry_gcc(const struct diag_entry *e, FILE *out)
 	} else {
 		fputs("gpoc: ", out);
 	}
-	fprintf(out, "%s: ", severity_name(e->severity));
+	fprintf(out, "%s: ", diag_severity_name(e->severity));
 	fputs_escaped(e->message, out);
 	if (e->rule)
 		fprintf(out, " [%s]", e->rule);

@@ -62,6 +62,9 @@ void diag_add(struct diag *d, enum diag_severity sev, struct src_pos pos, const 
 void diag_vadd(struct diag *d, enum diag_severity sev, struct src_pos pos, const char *rule,
 	       const char *hint, const char *fmt, va_list ap) GPOC_PRINTF(6, 0);
 
+// "error", "warning" or "note" (also SARIF's level names).
+const char *diag_severity_name(enum diag_severity s);
+
 // Moves all entries of `from` to the end of `to`.
 void diag_append(struct diag *to, struct diag *from);
 

@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "core/utf.h"
+#include "formats/registry.h"
 #include "render/render.h"
 #include "xml/admx.h"
 #include "xml/xsd.h"
@@ -39,22 +40,6 @@ static struct src_pos value_pos(const struct m_registry *v)
 		return v->meta.prov[0].grant;
 	struct src_pos none = { 0 };
 	return none;
-}
-
-static const char *type_name(uint32_t type)
-{
-	switch (type) {
-	case REGT_NONE: return "REG_NONE";
-	case REGT_SZ: return "REG_SZ";
-	case REGT_EXPAND_SZ: return "REG_EXPAND_SZ";
-	case REGT_BINARY: return "REG_BINARY";
-	case REGT_DWORD: return "REG_DWORD";
-	case REGT_DWORD_BIG_ENDIAN: return "REG_DWORD_BIG_ENDIAN";
-	case REGT_LINK: return "REG_LINK";
-	case REGT_MULTI_SZ: return "REG_MULTI_SZ";
-	case REGT_QWORD: return "REG_QWORD";
-	default: return NULL;
-	}
 }
 
 // Everything one value needs while the documents are built; freed at the end.
@@ -102,7 +87,7 @@ static void describe_value(struct strbuf *ex, const struct m_registry *v, const 
 		strbuf_addf(ex, "%s\n\n", v->explain);
 	strbuf_addf(ex, "Registry value: %s\\%s\\%s (%s).\n",
 		    rv->hive == HIVE_HKCU ? "HKEY_CURRENT_USER" : "HKEY_LOCAL_MACHINE", rv->key, rv->name,
-		    type_name(rv->type));
+		    reg_type_name(rv->type));
 	switch (s->kind) {
 	case ADMX_SWITCH:
 		strbuf_addf(ex, "Enabled writes %u, Disabled writes %u. gpoc policy '%s' sets %u (%s).\n",
@@ -216,7 +201,7 @@ static bool build_setting(struct render_ctx *ctx, const struct m_registry *v, st
 		}
 	}
 	if (why) {
-		const char *tn = type_name(rv->type);
+		const char *tn = reg_type_name(rv->type);
 		if (tn)
 			diag_note(ctx->d, pos,
 				  "%s value '%s\\%s\\%s' is left out of the ADMX: %s (the reg and gpo outputs still set it)",

@@ -17,16 +17,6 @@ const char *diag_rule_id(const struct diag_entry *e)
 	return "GPOC-E000";
 }
 
-static const char *severity_name(enum diag_severity s)
-{
-	switch (s) {
-	case DIAG_ERROR: return "error";
-	case DIAG_WARNING: return "warning";
-	case DIAG_NOTE: return "note";
-	}
-	return "error";
-}
-
 void diag_print_json(const struct diag *d, FILE *out)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -47,7 +37,7 @@ void diag_print_json(const struct diag *d, FILE *out)
 	for (size_t i = 0; i < d->n; i++) {
 		const struct diag_entry *e = &d->v[i];
 		json_object_begin(&w);
-		json_kv_string(&w, "severity", severity_name(e->severity));
+		json_kv_string(&w, "severity", diag_severity_name(e->severity));
 		json_kv_string(&w, "rule", diag_rule_id(e));
 		json_kv_string(&w, "file", e->pos.file ? e->pos.file->name : NULL);
 		json_key(&w, "line");

@@ -46,16 +46,6 @@ static const struct lint_rule generic_rules[] = {
 	  "A note from loading, checking or expanding an intent.", "No action needed.", false, NULL },
 };
 
-static const char *level_name(enum diag_severity s)
-{
-	switch (s) {
-	case DIAG_ERROR: return "error";
-	case DIAG_WARNING: return "warning";
-	case DIAG_NOTE: return "note";
-	}
-	return "error";
-}
-
 static bool unreserved(unsigned char c)
 {
 	return ascii_isalpha(c) || ascii_isdigit(c) || c == '-' || c == '.' || c == '_' || c == '~';
@@ -184,7 +174,7 @@ static void write_rule(struct json_writer *w, const struct lint_rule *r)
 	json_object_end(w);
 	json_key(w, "defaultConfiguration");
 	json_object_begin(w);
-	json_kv_string(w, "level", level_name(r->severity));
+	json_kv_string(w, "level", diag_severity_name(r->severity));
 	json_object_end(w);
 	json_key(w, "properties");
 	json_object_begin(w);
@@ -213,7 +203,7 @@ static void write_result(struct json_writer *w, const struct rule_list *rl, cons
 	json_object_begin(w);
 	json_kv_string(w, "ruleId", id);
 	json_kv_int(w, "ruleIndex", (int64_t)rule_index(rl, id));
-	json_kv_string(w, "level", level_name(e->severity));
+	json_kv_string(w, "level", diag_severity_name(e->severity));
 	struct strbuf text = STRBUF_INIT;
 	message_text(e, &text);
 	write_text_message(w, "message", text.buf);
@@ -255,7 +245,7 @@ static void write_notification(struct json_writer *w, const struct rule_list *rl
 	json_kv_string(w, "id", id);
 	json_kv_int(w, "index", (int64_t)rule_index(rl, id));
 	json_object_end(w);
-	json_kv_string(w, "level", level_name(e->severity));
+	json_kv_string(w, "level", diag_severity_name(e->severity));
 	struct strbuf text = STRBUF_INIT;
 	message_text(e, &text);
 	write_text_message(w, "message", text.buf);
