@@ -112,6 +112,15 @@ void cli_pipeline_options_release(struct pipeline_options *o)
 	memset(o, 0, sizeof(*o));
 }
 
+bool cli_parse_sid(const char *opt, const char *value, struct sid *out)
+{
+	const char *why;
+	if (sid_parse(value, strlen(value), out, &why))
+		return true;
+	cli_error("bad %s '%s': %s", opt, value, why);
+	return false;
+}
+
 void cli_option_error(int c, char **argv, const char *command)
 {
 	if (c == ':')

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "core/diag.h"
+#include "sd/sid.h"
 
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
 
@@ -45,6 +46,9 @@ struct pipeline_options {
 // handled, 0 if `c` is not a shared option, -1 after printing a usage error.
 int cli_pipeline_option(int c, const char *arg, struct pipeline_options *o);
 void cli_pipeline_options_release(struct pipeline_options *o);
+// Parses the SID value of option `opt`; prints a usage error and returns false if bad.
+bool cli_parse_sid(const char *opt, const char *value, struct sid *out);
+
 // The usage error for getopt_long's ':' (missing value) and '?' (unknown option).
 void cli_option_error(int c, char **argv, const char *command);
 

@@ -47,15 +47,11 @@ int cmd_decode(int argc, char **argv)
 		case 'j':
 			o.json = true;
 			break;
-		case 'd': {
-			const char *why;
-			if (!sid_parse(optarg, strlen(optarg), &sids.domain, &why)) {
-				cli_error("bad --domain-sid '%s': %s", optarg, why);
+		case 'd':
+			if (!cli_parse_sid("--domain-sid", optarg, &sids.domain))
 				return EXIT_USAGE;
-			}
 			sids.has_domain = true;
 			break;
-		}
 		case 'a':
 			if (!rights_vocab_from_name(optarg, &o.vocab)) {
 				cli_error("unknown vocabulary '%s'; use com-launch, com-access, wmi, file, "
@@ -67,11 +63,8 @@ int cmd_decode(int argc, char **argv)
 		case 'h':
 			fputs(usage_text, stdout);
 			return EXIT_OK;
-		case ':':
-			cli_error("option '%s' needs a value", argv[optind - 1]);
-			return EXIT_USAGE;
 		default:
-			cli_error("unknown option '%s'; see 'gpoc decode --help'", argv[optind - 1]);
+			cli_option_error(c, argv, "decode");
 			return EXIT_USAGE;
 		}
 	}

@@ -182,23 +182,16 @@ int cmd_import(int argc, char **argv)
 		case 'p':
 			policy = optarg;
 			break;
-		case 'd': {
-			const char *why;
-			if (!sid_parse(optarg, strlen(optarg), &sids.domain, &why)) {
-				cli_error("bad --domain-sid '%s': %s", optarg, why);
+		case 'd':
+			if (!cli_parse_sid("--domain-sid", optarg, &sids.domain))
 				return EXIT_USAGE;
-			}
 			sids.has_domain = true;
 			break;
-		}
 		case 'h':
 			fputs(usage_text, stdout);
 			return EXIT_OK;
-		case ':':
-			cli_error("option '%s' needs a value", argv[optind - 1]);
-			return EXIT_USAGE;
 		default:
-			cli_error("unknown option '%s'; see 'gpoc import --help'", argv[optind - 1]);
+			cli_option_error(c, argv, "import");
 			return EXIT_USAGE;
 		}
 	}
